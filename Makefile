@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+# dm-ec top-level Makefile: the module (through Kbuild), the userspace
+# library, tools, tests and benchmarks. See README.md.
+
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E 'amd64$$' | sort -V | tail -1)
+B := $(CURDIR)/build
+
+ifeq ($(ARCH),arm64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+KDIR ?= $(B)/arm64/usr/src/$(shell ls $(B)/arm64/usr/src 2>/dev/null | grep -E 'arm64$$' | tail -1)
+export CROSS_COMPILE
+else
+KDIR ?= /lib/modules/$(KVER)/build
+endif
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH)
+
+.PHONY: all deps module user check check-full bench bench-vm demo style \
+	sparse install clean help
+
+all: deps module user
+
+deps:
+	@scripts/deps.sh
+
+module:
+	$(KMAKE) modules
+
+include user/user.mk
+
+check: deps module user
+	@tests/run_tests.sh
+
+check-full: deps module user
+	@EC_FULL=1 tests/run_tests.sh
+
+bench: deps user
+	@$(B)/user/ec_bench
+
+demo: deps module user
+	@tests/demo.sh
+
+style: deps
+	@scripts/style.sh
+
+sparse: deps
+	@$(KMAKE) C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | tee $(B)/sparse.log
+	@! grep -E 'warning|error' $(B)/sparse.log | grep -v '^make'
+
+install: module user
+	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+	install -D -m 0755 $(B)/user/ecctl $(DESTDIR)/usr/local/sbin/ecctl
+
+clean:
+	-$(KMAKE) clean
+	rm -rf $(B)
+
+help:
+	@echo "make [all]     build dm-ec.ko and the userspace tools (runs make deps)"
+	@echo "make deps      install what a fresh Debian 12 machine lacks"
+	@echo "make check     run every test; ends with 'N passed, N failed'"
+	@echo "make bench     codec benchmark against ISA-L"
+	@echo "make demo      the whole lifecycle in a VM"
+	@echo "make style     checkpatch; make sparse: sparse (C=2)"
+	@echo "make ARCH=arm64 module   cross-build for Debian's arm64 kernel"

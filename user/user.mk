@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# Userspace build: libec (the kernel's GF/RS sources built for userspace,
+# as lib/raid6/test does), ecctl, tests and benchmarks. Included by the
+# top-level Makefile; objects go to build/user.
+
+UB := $(B)/user
+UCC ?= gcc
+UCFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
+	   -I$(CURDIR)/kernel -I$(CURDIR)/include -I$(CURDIR)/user -pthread
+
+UARCH := $(shell $(UCC) -dumpmachine | cut -d- -f1)
+
+LIBEC_SRC := kernel/ec_gf.c kernel/ec_rs.c kernel/ec_codec.c \
+	     kernel/ec_select.c kernel/simd/generic.c $(wildcard user/libec.c)
+ifeq ($(UARCH),x86_64)
+LIBEC_SRC += kernel/simd/ssse3.c kernel/simd/avx2.c kernel/simd/avx512.c \
+	     kernel/simd/gfni_avx2.c kernel/simd/gfni_avx512.c
+endif
+ifeq ($(UARCH),aarch64)
+LIBEC_SRC += kernel/simd/neon.c
+endif
+
+USIMD_ssse3 := -mssse3
+USIMD_avx2 := -mavx2
+USIMD_avx512 := -mavx2 -mavx512f -mavx512bw
+USIMD_gfni_avx2 := -mavx2 -mgfni
+USIMD_gfni_avx512 := -mavx2 -mavx512f -mavx512bw -mgfni
+
+LIBEC_OBJ := $(patsubst %.c,$(UB)/%.o,$(LIBEC_SRC))
+
+$(UB)/%.o: %.c $(wildcard kernel/*.h kernel/simd/*.h user/*.h include/uapi/linux/*.h)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) $(USIMD_$(basename $(notdir $<))) -c -o $@ $<
+
+$(UB)/libec.a: $(LIBEC_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+user: $(UB)/libec.a
