@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dm-ec: what the x86 SIMD kernels share: CPU feature tests that work in
+ * the kernel and in userspace, and the intrinsics header.
+ */
+#ifndef EC_X86_COMMON_H
+#define EC_X86_COMMON_H
+
+#include "ec_simd.h"
+#include <immintrin.h>
+
+#ifdef __KERNEL__
+#define EC_CPU_HAS(user, kern)	boot_cpu_has(X86_FEATURE_##kern)
+/* The register state must also be enabled (XCR0) for the kernel to use. */
+#define EC_OS_YMM()	cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM, NULL)
+#define EC_OS_ZMM()	cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM | \
+					  XFEATURE_MASK_AVX512, NULL)
+#else
+/* libgcc's cpu model also checks XCR0 for the AVX and AVX-512 features. */
+#define EC_CPU_HAS(user, kern)	(__builtin_cpu_init(), __builtin_cpu_supports(#user))
+#define EC_OS_YMM()	true
+#define EC_OS_ZMM()	true
+#endif
+
+/*
+ * Vector arrays are only partly used by the one-vector steps; zeroing them
+ * (CONFIG_INIT_STACK_ALL_ZERO) would pin them to the stack.
+ */
+#if __has_attribute(__uninitialized__)
+#define EC_NOINIT	__attribute__((__uninitialized__))
+#else
+#define EC_NOINIT
+#endif
+
+#endif /* EC_X86_COMMON_H */
