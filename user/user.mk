@@ -36,4 +36,7 @@ $(UB)/libec.a: $(LIBEC_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-user: $(UB)/libec.a
+$(UB)/ec_bench: user/ec_bench.c $(UB)/libec.a
+	$(UCC) $(UCFLAGS) -o $@ $< $(UB)/libec.a -lisal -pthread
+
+user: $(UB)/libec.a $(UB)/ec_bench
