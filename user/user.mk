@@ -40,3 +40,5 @@ $(UB)/ec_bench: user/ec_bench.c $(UB)/libec.a
 	$(UCC) $(UCFLAGS) -o $@ $< $(UB)/libec.a -lisal -pthread
 
 user: $(UB)/libec.a $(UB)/ec_bench
+
+-include tests/codec/codec.mk
