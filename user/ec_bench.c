@@ -14,7 +14,8 @@
  * Method: per size and operation, every implementation is warmed up and
  * calibrated so that one repetition lasts >= 50 ms; repetitions of the
  * implementations are then interleaved (so that a noisy neighbour hurts
- * all of them alike) and the median is reported. Buffers are 64-byte
+ * all of them alike) and the median is reported; a ratio is the median of
+ * the per-round ratios, i.e. of runs made side by side. Buffers are 64-byte
  * aligned, written before use, and shared by all implementations. Nothing
  * is pinned. Small chunk sizes therefore run from cache, as in ISA-L's
  * own perf programs.
@@ -45,11 +46,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-/* Exported by libisal but not all declared in its header. */
-void ec_encode_data_sse(int len, int k, int rows, unsigned char *gftbls,
-			unsigned char **data, unsigned char **coding);
-void ec_encode_data_avx2(int len, int k, int rows, unsigned char *gftbls,
-			 unsigned char **data, unsigned char **coding);
+/* Exported by libisal 2.30, not declared in its header. */
 void ec_encode_data_avx512(int len, int k, int rows, unsigned char *gftbls,
 			   unsigned char **data, unsigned char **coding);
 #endif
@@ -85,14 +82,21 @@ struct impl {
 	int peer;			/* ISA-L impl of the same ISA, or -1 */
 };
 
+/* One operation: every implementation at every size. */
+struct table {
+	double gbps[MAX_IMPLS][MAX_SIZES];	/* NAN: not timed */
+	double ns[MAX_IMPLS][MAX_SIZES][MAX_REPS];	/* per call, by round */
+};
+
 struct results {
-	double enc[MAX_IMPLS][MAX_SIZES];
-	double dec[MAX_DEC][MAX_IMPLS][MAX_SIZES];
+	struct table enc;
+	struct table dec[MAX_DEC];
 	double pass[MAX_SIZES];		/* k streams in, m out */
 	double read_bw, copy_bw;
 	u32 dec_set[MAX_DEC];
 	unsigned int ndec;
 	long peak_kib, base_kib;	/* -1: not measured */
+	double load[2];			/* load average at start and end */
 	const char *peak_how;
 };
 
@@ -197,6 +201,20 @@ static long proc_status_kib(const char *field)
 			break;
 		}
 	fclose(f);
+	return v;
+}
+
+/* The 1-minute load average, or -1: a busy host makes every figure low. */
+static double loadavg(void)
+{
+	double v = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%lf", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
 	return v;
 }
 
@@ -356,10 +374,16 @@ static u64 read_scalar(const u8 *p, size_t len)
 	return a ^ b;
 }
 
+typedef u64 (*read_fn_t)(const u8 *p, size_t len);
+static read_fn_t read_fn = read_scalar;
+
+/* The fastest streaming pass and read loop this CPU runs. */
 static pass_fn pick_pass(void)
 {
 #if defined(__x86_64__)
 	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		read_fn = read_avx2;
 	if (__builtin_cpu_supports("avx512f")) {
 		pass_isa = "avx512";
 		return pass_avx512;
@@ -432,7 +456,9 @@ static void calibrate(struct job *j, const struct opts *o)
 
 /*
  * Time a group of jobs that do the same work: calibrate each, then
- * interleave their repetitions. gbps[i] = bytes / median time of job i.
+ * interleave their repetitions (round r runs every job once), so that the
+ * jobs of one round ran side by side. gbps[i] = bytes / median time of
+ * job i; the times of each round stay in jobs[i].samples.
  */
 static void measure(struct job *jobs, unsigned int n, double bytes,
 		    const struct opts *o, double *gbps)
@@ -682,6 +708,14 @@ static void check_blocks(struct stripe *s, u32 set, const char *what,
 /* ---------------------------------------------------------------------- */
 /* One chunk size                                                         */
 
+static void store(struct table *t, unsigned int i, unsigned int s,
+		  double gbps, const double *samples)
+{
+	t->gbps[i][s] = gbps;
+	if (samples)
+		memcpy(t->ns[i][s], samples, sizeof(t->ns[i][s]));
+}
+
 static void bench_size(struct ec_code *code, const struct opts *o,
 		       unsigned int si, pass_fn pass, struct results *res,
 		       u64 *seed)
@@ -715,7 +749,7 @@ static void bench_size(struct ec_code *code, const struct opts *o,
 	}
 	measure(jobs, nimpls, bytes, o, g);
 	for (i = 0; i < nimpls; i++)
-		res->enc[i][si] = g[i];
+		store(&res->enc, i, si, g[i], jobs[i].samples);
 
 	/* The ceiling: the same streams, no arithmetic. */
 	memset(jobs, 0, sizeof(jobs));
@@ -769,10 +803,24 @@ static void bench_size(struct ec_code *code, const struct opts *o,
 		}
 		measure(jobs, nj, bytes, o, g);
 		for (i = 0; i < nimpls; i++)
-			res->dec[d][i][si] = map[i] < 0 ? NAN : g[map[i]];
+			store(&res->dec[d], i, si, map[i] < 0 ? NAN : g[map[i]],
+			      map[i] < 0 ? NULL : jobs[map[i]].samples);
 		free(tbls);
 	}
 	stripe_free(&s);
+}
+
+static volatile u64 read_sink;
+
+static void run_read(const struct job *j)
+{
+	read_sink ^= read_fn(j->src[0], j->len);
+}
+
+static void run_copy(const struct job *j)
+{
+	memcpy(j->dst[0], j->src[0], j->len);
+	read_sink ^= j->dst[0][j->len / 2];
 }
 
 /* Plain read and memcpy bandwidth on buffers far larger than the caches. */
@@ -780,30 +828,20 @@ static void bench_memory(const struct opts *o, struct results *res)
 {
 	size_t len = o->quick ? BIG_BUF / 2 : BIG_BUF;
 	u8 *a = xalloc(len), *b = xalloc(len);
-	u64 t0, sink = 0;
-	double rs[MAX_REPS], cs[MAX_REPS];
-	unsigned int r;
+	struct job jobs[2];
+	double g[2];
 
 	memset(a, 0x5a, len);
 	memset(b, 0, len);
-	for (r = 0; r < o->reps; r++) {
-		t0 = now_ns();
-#if defined(__x86_64__)
-		if (__builtin_cpu_supports("avx2"))
-			sink ^= read_avx2(a, len);
-		else
-#endif
-			sink ^= read_scalar(a, len);
-		rs[r] = (double)(now_ns() - t0);
-		t0 = now_ns();
-		memcpy(b, a, len);
-		cs[r] = (double)(now_ns() - t0);
-		sink ^= b[len / 2 + r];
-	}
-	res->read_bw = len / median(rs, o->reps);
-	res->copy_bw = len / median(cs, o->reps);
-	if (sink == 42)			/* keep the reads */
-		fputc(' ', stderr);
+	memset(jobs, 0, sizeof(jobs));
+	jobs[0].run = run_read;
+	jobs[1].run = run_copy;
+	jobs[0].len = jobs[1].len = len;
+	jobs[0].src = jobs[1].src = &a;
+	jobs[1].dst = &b;
+	measure(jobs, 2, (double)len, o, g);
+	res->read_bw = g[0];
+	res->copy_bw = g[1];
 	free(a);
 	free(b);
 }
@@ -919,128 +957,128 @@ struct check {
 	char detail[128];
 };
 
-/* Smallest a[s] / b[s] over the sizes, and where. */
-static double min_ratio(const double *a, const double *b, unsigned int n,
-			unsigned int *at)
+/*
+ * Throughput of a over throughput of b at size s: the median over rounds
+ * of the ratio of their times in that round. NAN if either is missing.
+ */
+static double ratio(const struct table *t, int a, int b, unsigned int s,
+		    const struct opts *o)
 {
-	double r, best = INFINITY;
-	unsigned int s;
+	double r[MAX_REPS];
+	unsigned int i;
 
-	for (s = 0; s < n; s++) {
-		r = a[s] / b[s];
-		if (r < best) {
-			best = r;
-			*at = s;
-		}
-	}
-	return best;
+	if (a < 0 || b < 0 || isnan(t->gbps[a][s]) || isnan(t->gbps[b][s]))
+		return NAN;
+	for (i = 0; i < o->reps; i++)
+		r[i] = t->ns[b][s][i] / t->ns[a][s][i];
+	return median(r, o->reps);
 }
 
-static void ratio_check(struct check *c, const char *target, const double *a,
-			const double *b, const struct opts *o, double need,
-			const char *what)
-{
-	unsigned int at = 0;
-	double r;
-	char sz[32];
-
-	c->target = target;
-	if (!a || !b) {
-		c->v = V_NA;
-		snprintf(c->detail, sizeof(c->detail), "%s not available here",
-			 what);
-		return;
-	}
-	r = min_ratio(a, b, o->nsizes, &at);
-	c->v = r >= need ? V_PASS : V_MISS;
-	snprintf(c->detail, sizeof(c->detail), "%s: lowest %.2fx at %s", what,
-		 r, size_str(o->sizes[at], sz, sizeof(sz)));
-}
-
-static void floor_check(struct check *c, const char *target, const double *a,
-			const struct opts *o, double need)
-{
-	unsigned int s, at = 0;
-	double lo = INFINITY;
-	char sz[32];
-
-	c->target = target;
-	for (s = 0; s < o->nsizes; s++)
-		if (a[s] < lo) {
-			lo = a[s];
-			at = s;
-		}
-	c->v = lo > need ? V_PASS : V_MISS;
-	snprintf(c->detail, sizeof(c->detail), "lowest %.2f GB/s at %s", lo,
-		 size_str(o->sizes[at], sz, sizeof(sz)));
-}
-
-/* Per size, the best of our SIMD variants (prefix: only those names). */
-static bool best_ours(const double (*v)[MAX_SIZES], const struct opts *o,
-		      const char *prefix, bool simd_only, double *out,
-		      const char **names)
+/*
+ * Per size, the index of our fastest variant (names starting with prefix
+ * if given; SIMD only if asked), or -1. False if there is none.
+ */
+static bool best_ours(const struct table *t, const struct opts *o,
+		      const char *prefix, bool simd_only, int *best)
 {
 	unsigned int i, s;
 	bool any = false;
 
-	for (s = 0; s < o->nsizes; s++) {
-		out[s] = -1;
-		names[s] = NULL;
-	}
+	for (s = 0; s < o->nsizes; s++)
+		best[s] = -1;
 	for (i = 0; i < nimpls; i++) {
-		if (!impls[i].ops || (simd_only && impls[i].ops == &ec_gf_generic))
+		if (!impls[i].ops ||
+		    (simd_only && impls[i].ops == &ec_gf_generic))
 			continue;
 		if (prefix && strncmp(impls[i].name, prefix, strlen(prefix)))
 			continue;
-		for (s = 0; s < o->nsizes; s++)
-			if (!isnan(v[i][s]) && v[i][s] > out[s]) {
-				out[s] = v[i][s];
-				names[s] = impls[i].name;
-				any = true;
-			}
+		for (s = 0; s < o->nsizes; s++) {
+			if (isnan(t->gbps[i][s]))
+				continue;
+			if (best[s] < 0 || t->gbps[i][s] > t->gbps[best[s]][s])
+				best[s] = (int)i;
+			any = true;
+		}
 	}
 	return any;
+}
+
+/* r[s] = ratio of a[s] (or a when a_per_size is NULL) to b. */
+static bool ratios(const struct table *t, const int *a_per_size, int a, int b,
+		   const struct opts *o, double *r)
+{
+	unsigned int s;
+
+	for (s = 0; s < o->nsizes; s++) {
+		r[s] = ratio(t, a_per_size ? a_per_size[s] : a, b, s, o);
+		if (isnan(r[s]))
+			return false;
+	}
+	return true;
+}
+
+/* Pass when v[s] >= need (ratio) or > need (GB/s) at every size. */
+static void size_check(struct check *c, const char *target, const double *v,
+		       const struct opts *o, double need, bool is_ratio,
+		       const char *what)
+{
+	unsigned int s, at = 0;
+	char sz[32];
+	bool ok;
+
+	c->target = target;
+	if (!v) {
+		c->v = V_NA;
+		snprintf(c->detail, sizeof(c->detail), "%s: not available here",
+			 what);
+		return;
+	}
+	for (s = 1; s < o->nsizes; s++)
+		if (v[s] < v[at])
+			at = s;
+	ok = is_ratio ? v[at] >= need : v[at] > need;
+	c->v = ok ? V_PASS : V_MISS;
+	snprintf(c->detail, sizeof(c->detail), "%s: lowest %.2f%s at %s",
+		 what, v[at], is_ratio ? "x" : " GB/s",
+		 size_str(o->sizes[at], sz, sizeof(sz)));
 }
 
 static unsigned int make_checks(const struct results *res,
 				const struct opts *o, struct check *c)
 {
-	double best[MAX_SIZES], gfni[MAX_SIZES], dec[MAX_SIZES];
-	const char *nm[MAX_SIZES];
+	const struct table *enc = &res->enc;
+	const struct table *dec = res->ndec ? &res->dec[res->ndec - 1] : NULL;
+	int best[MAX_SIZES], gfni[MAX_SIZES], dbest[MAX_SIZES];
 	int avx2 = find_impl("avx2"), isal_avx2 = find_impl("isal_avx2");
 	int gen = find_impl("generic");
-	unsigned int n = 0, d4 = res->ndec - 1;
-	bool have_best, have_gfni, have_dec;
+	double r[MAX_SIZES], v[MAX_SIZES];
+	bool have_best, have_gfni, have_dec, ok;
+	unsigned int n = 0, s;
 
-	have_best = best_ours(res->enc, o, NULL, true, best, nm);
-	have_gfni = best_ours(res->enc, o, "gfni", true, gfni, nm);
-	have_dec = res->ndec && best_ours(res->dec[d4], o, NULL, true, dec, nm);
+	have_best = best_ours(enc, o, NULL, true, best);
+	have_gfni = best_ours(enc, o, "gfni", true, gfni);
+	have_dec = dec && best_ours(dec, o, NULL, true, dbest);
 
-	ratio_check(&c[n++], "encode >= 1.0x ISA-L with AVX2 at every size",
-		    avx2 >= 0 ? res->enc[avx2] : NULL,
-		    isal_avx2 >= 0 ? res->enc[isal_avx2] : NULL, o, 1.0,
-		    "avx2 / ISA-L avx2");
-	ratio_check(&c[n++], "encode >= 1.0x ISA-L with GFNI at every size",
-		    have_gfni ? gfni : NULL, res->enc[isal_auto], o, 1.0,
-		    "best gfni / ISA-L (dispatch)");
-	ratio_check(&c[n++], "4-erasure decode >= 1.0x ISA-L at every size",
-		    have_dec ? dec : NULL,
-		    res->ndec ? res->dec[d4][isal_auto] : NULL, o, 1.0,
-		    "best SIMD / ISA-L (dispatch)");
-	if (have_best)
-		floor_check(&c[n++], "encode > 1 GB/s", best, o, 1.0);
-	else
-		ratio_check(&c[n++], "encode > 1 GB/s", NULL, NULL, o, 1,
-			    "SIMD");
-	if (have_dec)
-		floor_check(&c[n++], "decode of 4 losses > 800 MB/s", dec, o,
-			    0.8);
-	else
-		ratio_check(&c[n++], "decode of 4 losses > 800 MB/s", NULL,
-			    NULL, o, 1, "SIMD");
-	ratio_check(&c[n++], "SIMD >= 4x generic (encode) at every size",
-		    have_best ? best : NULL, gen >= 0 ? res->enc[gen] : NULL,
-		    o, 4.0, "best SIMD / generic");
+	ok = ratios(enc, NULL, avx2, isal_avx2, o, r);
+	size_check(&c[n++], "encode >= 1.0x ISA-L with AVX2 at every size",
+		   ok ? r : NULL, o, 1.0, true, "avx2 / ISA-L avx2");
+	ok = have_gfni && ratios(enc, gfni, 0, isal_auto, o, r);
+	size_check(&c[n++], "encode >= 1.0x ISA-L with GFNI at every size",
+		   ok ? r : NULL, o, 1.0, true, "best gfni / ISA-L");
+	ok = have_dec && ratios(dec, dbest, 0, isal_auto, o, r);
+	size_check(&c[n++], "4-erasure decode >= 1.0x ISA-L at every size",
+		   ok ? r : NULL, o, 1.0, true, "best SIMD / ISA-L");
+	for (s = 0; have_best && s < o->nsizes; s++)
+		v[s] = enc->gbps[best[s]][s];
+	size_check(&c[n++], "encode > 1 GB/s", have_best ? v : NULL, o, 1.0,
+		   false, "best SIMD");
+	for (s = 0; have_dec && s < o->nsizes; s++)
+		v[s] = dec->gbps[dbest[s]][s];
+	size_check(&c[n++], "decode of 4 losses > 800 MB/s",
+		   have_dec ? v : NULL, o, 0.8, false, "best SIMD");
+	ok = have_best && ratios(enc, best, 0, gen, o, r);
+	size_check(&c[n++], "SIMD >= 4x generic (encode) at every size",
+		   ok ? r : NULL, o, 4.0, true, "best SIMD / generic");
 
 	c[n].target = "< 100 MB peak memory for 40 MB input";
 	if (res->peak_kib < 0) {
@@ -1058,7 +1096,7 @@ static unsigned int make_checks(const struct results *res,
 /* ---------------------------------------------------------------------- */
 /* Output                                                                 */
 
-static const char *verdict_str[] = { "PASS", "MISS", "n/a" };
+static const char * const verdict_str[] = { "PASS", "MISS", "n/a" };
 
 static void print_row(const char *label, const double *v,
 		      const struct opts *o, const char *fmt)
@@ -1086,32 +1124,31 @@ static void print_header(const char *title, const struct opts *o)
 	printf("\n");
 }
 
-/* Rows of our variants / ISA-L (dispatch) and / ISA-L of the same ISA. */
-static void print_ratios(const double (*v)[MAX_SIZES], const struct opts *o)
+/*
+ * Ratio rows: our best and each of our variants over ISA-L's dispatcher,
+ * and each over ISA-L's entry point for the same instruction set.
+ */
+static void print_ratios(const struct table *t, const struct opts *o)
 {
-	double best[MAX_SIZES], r[MAX_SIZES];
-	const char *nm[MAX_SIZES];
+	double r[MAX_SIZES];
+	int best[MAX_SIZES];
 	char label[64];
-	unsigned int i, s;
+	unsigned int i;
 
-	if (best_ours(v, o, NULL, false, best, nm)) {
-		for (s = 0; s < o->nsizes; s++)
-			r[s] = best[s] / v[isal_auto][s];
+	if (best_ours(t, o, NULL, false, best) &&
+	    ratios(t, best, 0, isal_auto, o, r))
 		print_row("best dm-ec / ISA-L", r, o, " %8.2fx");
-	}
 	for (i = 0; i < nimpls; i++) {
 		const struct impl *im = &impls[i];
 
-		if (!im->ops || isnan(v[i][0]))
+		if (!im->ops || isnan(t->gbps[i][0]))
 			continue;
-		for (s = 0; s < o->nsizes; s++)
-			r[s] = v[i][s] / v[isal_auto][s];
+		ratios(t, NULL, (int)i, isal_auto, o, r);
 		snprintf(label, sizeof(label), "%s / ISA-L", im->name);
 		print_row(label, r, o, " %8.2fx");
 		if (im->peer < 0)
 			continue;
-		for (s = 0; s < o->nsizes; s++)
-			r[s] = v[i][s] / v[im->peer][s];
+		ratios(t, NULL, (int)i, im->peer, o, r);
 		snprintf(label, sizeof(label), "%s / %s", im->name,
 			 impls[im->peer].label);
 		print_row(label, r, o, " %8.2fx");
@@ -1131,18 +1168,20 @@ static void print_text(const struct results *res, const struct opts *o,
 	printf("CPU: %s; ISA-L %d.%d.%d; codec selects %s\n", cpu,
 	       ISAL_MAJOR_VERSION, ISAL_MINOR_VERSION, ISAL_PATCH_VERSION,
 	       ec_codec_ops()->name);
-	printf("median of %u interleaved repetitions of >= %llu ms each%s\n",
+	printf("median of %u interleaved repetitions of >= %llu ms each%s; "
+	       "load average %.2f at start, %.2f at end, %ld CPUs\n",
 	       o->reps, (unsigned long long)(o->rep_ns / 1000000),
-	       o->quick ? " (quick mode)" : "");
+	       o->quick ? " (quick mode)" : "", res->load[0], res->load[1],
+	       sysconf(_SC_NPROCESSORS_ONLN));
 
 	print_header("encode", o);
 	for (i = 0; i < nimpls; i++)
-		print_row(impls[i].label, res->enc[i], o, " %9.2f");
+		print_row(impls[i].label, res->enc.gbps[i], o, " %9.2f");
 	snprintf(title, sizeof(title), "ceiling: %u in / %u out (%s)", o->k,
 		 o->m, pass_isa);
 	print_row(title, res->pass, o, " %9.2f");
 	print_header("encode ratio", o);
-	print_ratios(res->enc, o);
+	print_ratios(&res->enc, o);
 
 	for (d = 0; d < res->ndec; d++) {
 		unsigned int n = set_members(res->dec_set[d], o->k + o->m, idx);
@@ -1156,10 +1195,10 @@ static void print_text(const struct results *res, const struct opts *o,
 		sprintf(p, ")");
 		print_header(title, o);
 		for (i = 0; i < nimpls; i++)
-			if (!isnan(res->dec[d][i][0]))
-				print_row(impls[i].label, res->dec[d][i], o,
-					  " %9.2f");
-		print_ratios(res->dec[d], o);
+			if (!isnan(res->dec[d].gbps[i][0]))
+				print_row(impls[i].label, res->dec[d].gbps[i],
+					  o, " %9.2f");
+		print_ratios(&res->dec[d], o);
 	}
 
 	printf("\nmemory: read %.1f GB/s, memcpy %.1f GB/s (%s buffers)\n",
@@ -1223,6 +1262,40 @@ static void json_impls(const double (*v)[MAX_SIZES], const struct opts *o)
 	printf("}");
 }
 
+/*
+ * The ratio rows of print_ratios(), keyed "best", "<ours>" (over ISA-L's
+ * dispatcher) and "<ours>/<isal_entry>".
+ */
+static void json_ratios(const struct table *t, const struct opts *o)
+{
+	double r[MAX_SIZES];
+	int best[MAX_SIZES];
+	unsigned int i;
+
+	printf("{\n      \"best\": ");
+	if (best_ours(t, o, NULL, false, best) &&
+	    ratios(t, best, 0, isal_auto, o, r))
+		json_array(r, o->nsizes);
+	else
+		printf("null");
+	for (i = 0; i < nimpls; i++) {
+		const struct impl *im = &impls[i];
+
+		if (!im->ops || isnan(t->gbps[i][0]))
+			continue;
+		ratios(t, NULL, (int)i, isal_auto, o, r);
+		printf(",\n      \"%s\": ", im->name);
+		json_array(r, o->nsizes);
+		if (im->peer < 0)
+			continue;
+		ratios(t, NULL, (int)i, im->peer, o, r);
+		printf(",\n      \"%s/%s\": ", im->name,
+		       impls[im->peer].name);
+		json_array(r, o->nsizes);
+	}
+	printf("}");
+}
+
 static void print_json(const struct results *res, const struct opts *o,
 		       const char *cpu, const struct check *c,
 		       unsigned int nc)
@@ -1238,6 +1311,7 @@ static void print_json(const struct results *res, const struct opts *o,
 	json_str(ec_codec_ops()->name);
 	printf(",\n  \"k\": %u,\n  \"m\": %u,\n  \"unit\": \"GB/s of data\",\n",
 	       o->k, o->m);
+	printf("  \"loadavg\": [%.2f, %.2f],\n", res->load[0], res->load[1]);
 	printf("  \"reps\": %u,\n  \"min_rep_ms\": %llu,\n  \"quick\": %s,\n",
 	       o->reps, (unsigned long long)(o->rep_ns / 1000000),
 	       o->quick ? "true" : "false");
@@ -1245,7 +1319,9 @@ static void print_json(const struct results *res, const struct opts *o,
 	for (i = 0; i < o->nsizes; i++)
 		printf("%s%zu", i ? ", " : "", o->sizes[i]);
 	printf("],\n  \"encode\": ");
-	json_impls(res->enc, o);
+	json_impls(res->enc.gbps, o);
+	printf(",\n  \"encode_ratio\": ");
+	json_ratios(&res->enc, o);
 	printf(",\n  \"ceiling\": {\"pass\": ");
 	json_array(res->pass, o->nsizes);
 	printf(", \"pass_isa\": \"%s\", \"read\": %.3f, \"memcpy\": %.3f},\n",
@@ -1257,7 +1333,9 @@ static void print_json(const struct results *res, const struct opts *o,
 		for (i = 0; i < n; i++)
 			printf("%s%u", i ? ", " : "", idx[i]);
 		printf("], \"gbps\": ");
-		json_impls(res->dec[d], o);
+		json_impls(res->dec[d].gbps, o);
+		printf(",\n     \"ratio\": ");
+		json_ratios(&res->dec[d], o);
 		printf("}");
 	}
 	printf("],\n  \"peak_memory\": {\"method\": ");
@@ -1359,6 +1437,7 @@ int main(int argc, char **argv)
 	int ret;
 
 	parse_args(argc, argv, &o);
+	res.load[0] = loadavg();
 	ret = ec_codec_init(NULL);
 	if (ret) {
 		fprintf(stderr, "ec_bench: codec init failed (%d)\n", ret);
@@ -1390,6 +1469,7 @@ int main(int argc, char **argv)
 	}
 	bench_memory(&o, &res);
 	ec_code_destroy(&code);
+	res.load[1] = loadavg();
 
 	nc = make_checks(&res, &o, checks);
 	if (o.json)
