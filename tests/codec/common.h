@@ -10,10 +10,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 #ifdef HAVE_ISAL
 #include <isa-l/erasure_code.h>
 #endif
+
+/*
+ * A "# ..." line in the TAP output. The harness ends each test's process
+ * with _exit(), so stdout must be flushed here.
+ */
+#define INFO(...) do { ksft_print_msg(__VA_ARGS__); fflush(stdout); } while (0)
 
 /* xorshift64*: small, fast, and the same stream on every machine. */
 static inline uint64_t rnd_next(uint64_t *s)

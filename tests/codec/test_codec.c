@@ -658,12 +658,12 @@ TEST(impl_list)
 		for (j = 0; j < i; j++)
 			ASSERT_NE(0, strcmp(ec_gf_all_ops[i]->name,
 					    ec_gf_all_ops[j]->name));
-		ksft_print_msg("%s: %s\n", ec_gf_all_ops[i]->name,
+		INFO("%s: %s\n", ec_gf_all_ops[i]->name,
 			       ec_gf_all_ops[i]->valid() ? "usable" :
 			       "not on this CPU");
 	}
 	sel = ec_codec_ops()->name;
-	ksft_print_msg("selected: %s\n", sel);
+	INFO("selected: %s\n", sel);
 	ASSERT_TRUE(ec_codec_ops()->valid());
 	ASSERT_EQ(NULL, ec_codec_find("no-such-codec"));
 }
