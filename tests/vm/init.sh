@@ -108,7 +108,7 @@ while [ "$i" -le "$nscripts" ]; do
 		(
 			cd "/host$root" || exit 1
 			exec env DM_DISABLE_UDEV=1 EC_VM=1 EC_ARCH="$arch" \
-				EC_KO="/host$ko" EC_ROOT="/host$root" \
+				EC_KO="$ko" EC_ROOT="/host$root" \
 				EC_RESULTS="$results_in" HOME=/tmp TMPDIR=/tmp \
 				timeout -s KILL "$script_timeout" sh "$s"
 		) </dev/null >"/results/$i.out" 2>&1
