@@ -60,11 +60,16 @@ for a in "$@"; do
 	esac
 done
 
+# Root is only needed when something must be installed.
 SUDO=
 if [ "$(id -u)" -ne 0 ]; then
-	command -v sudo >/dev/null 2>&1 || die "not root and no sudo: cannot install packages"
-	SUDO=sudo
+	SUDO=need_sudo
 fi
+need_sudo() {
+	command -v sudo >/dev/null 2>&1 ||
+		die "not root and no sudo: cannot run '$*'; run scripts/deps.sh as root once"
+	sudo "$@"
+}
 
 apt_updated=0
 apt_update() {
@@ -92,7 +97,7 @@ install_host() {
 	local miss
 	miss=$(missing_pkgs "${PKGS[@]}")
 	[ -z "$miss" ] && return 0
-	log "installing:" $miss
+	log "installing: $(echo "$miss" | tr '\n' ' ')"
 	apt_update
 	# shellcheck disable=SC2086
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
@@ -111,7 +116,7 @@ host_kver() {
 }
 
 setup_arm64() {
-	local kver=$1 abi=${1%-amd64} akver stamp dir kbuild f debs
+	local abi=${1%-amd64} akver stamp dir kbuild f debs
 	akver=$abi-arm64
 	stamp=$B/.deps-arm64-$akver.stamp
 	[ -e "$stamp" ] && return 0
@@ -177,6 +182,7 @@ setup_arm64() {
 
 setup_ksrc() {
 	local tarball stamp dst top
+	# shellcheck disable=SC2012
 	tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -1)
 	[ -n "$tarball" ] || die "no /usr/src/linux-source-*.tar.xz (package linux-source-6.1)"
 	stamp=$B/.deps-ksrc-$(basename "$tarball" .tar.xz).stamp

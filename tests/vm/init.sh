@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154 # variables come from /results/params
 #
 # tests/vm/init.sh - /init of the test VM's initramfs (busybox ash).
 # Built into the initramfs by tests/vm/run.sh; never run on the host.
@@ -34,9 +35,9 @@ bye() {
 	reboot -f
 }
 
-for m in $(cat /modules/order); do
+while read -r m; do
 	insmod "/modules/$m" || say "insmod $m failed"
-done
+done </modules/order
 
 o9p="trans=virtio,version=9p2000.L,msize=262144"
 if ! mount -t 9p -o "$o9p" results /results; then
@@ -48,9 +49,9 @@ fi
 if [ ! -r /results/params ]; then
 	say "no /results/params"; bye
 fi
+# shellcheck disable=SC1091,SC2154 # mode arch root ko moddir script_timeout nscripts script_N
 . /results/params
 
-# shellcheck disable=SC2154 # set by params
 say "kernel $(uname -r), mode $mode, $nscripts script(s)"
 
 if [ "$mode" = chroot ]; then

@@ -117,7 +117,9 @@ done
 kver_amd64() {
 	local v best=
 	for v in /lib/modules/*-amd64; do
-		[ -e "$v/modules.dep" ] && [ -e "/boot/vmlinuz-${v##*/}" ] || continue
+		if [ ! -e "$v/modules.dep" ] || [ ! -e "/boot/vmlinuz-${v##*/}" ]; then
+			continue
+		fi
 		best=$(printf '%s\n%s\n' "$best" "${v##*/}" | sed '/^$/d' | sort -V | tail -1)
 	done
 	echo "$best"
@@ -130,19 +132,22 @@ x86_64)
 	kernel=/boot/vmlinuz-$kver
 	moddir=/lib/modules
 	busybox=/bin/busybox
-	qemu=qemu-system-x86_64
+	qemu="qemu-system-x86_64"
+	# shellcheck disable=SC2054 # commas are QEMU syntax
 	qemu_args=(-machine q35 -accel tcg,thread=multi -cpu max)
 	console=ttyS0
 	mode=chroot
 	;;
 arm64)
 	A=$B/arm64
+	# shellcheck disable=SC2010
 	kver=$(ls "$A/lib/modules" 2>/dev/null | grep -- '-arm64$' | sort -V | tail -1 || true)
 	[ -n "$kver" ] || die "no arm64 kernel under build/arm64 (run scripts/deps.sh)"
 	kernel=$A/boot/Image-$kver
 	moddir=$A/lib/modules
 	busybox=$A/bin/busybox
-	qemu=qemu-system-aarch64
+	qemu="qemu-system-aarch64"
+	# shellcheck disable=SC2054 # commas are QEMU syntax
 	qemu_args=(-machine virt -accel tcg,thread=multi -cpu max,pauth-impdef=on)
 	console=ttyAMA0
 	mode=busybox
@@ -172,7 +177,7 @@ if [ "$arch" = x86_64 ] && [ -z "${EC_VM_BZIMAGE:-}" ]; then
 fi
 [ -x "$busybox" ] || die "busybox $busybox missing (busybox-static; scripts/deps.sh)"
 [ -e "$moddir/$kver/modules.dep" ] || die "$moddir/$kver/modules.dep missing"
-command -v $qemu >/dev/null || die "$qemu not found (run scripts/deps.sh)"
+command -v "$qemu" >/dev/null || die "$qemu not found (run scripts/deps.sh)"
 
 # --- initramfs ------------------------------------------------------------
 # Modules needed to reach the 9p shares, in load order, deps first,
