@@ -65,6 +65,7 @@ SUDO=
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=need_sudo
 fi
+# shellcheck disable=SC2317 # called through $SUDO
 need_sudo() {
 	command -v sudo >/dev/null 2>&1 ||
 		die "not root and no sudo: cannot run '$*'; run scripts/deps.sh as root once"
