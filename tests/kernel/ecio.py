@@ -1,0 +1,690 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""ecio.py - data and metadata helpers for the dm-ec kernel tests.
+
+Block I/O goes through O_DIRECT with page-aligned (mmap) buffers, so every
+read reaches the target instead of the page cache. A reference copy of the
+volume is kept in a plain file (on tmpfs).
+
+  fill DEV REF [--seed S]                     sequential write of all of DEV
+  randwrite DEV REF --chunk C --k K [--ops N] [--seed S] [--max-mib M]
+                                              mixed random writes
+  verify DEV REF [--start S --len L]          read DEV, compare with REF
+  lostcheck DEV REF --chunk C --k K --n N --missing I,J,..
+                                              chunk by chunk reads with more
+                                              than m members gone
+  sweep --name NAME --prefix "0 L ec K M C 0" --ref REF --sets "1,2;3" DEV...
+                                              for each failure set: create the
+                                              volume with '-' there, verify,
+                                              remove, restore the metadata areas
+  meta-save DIR DEV... / meta-restore DIR DEV...
+  sb-dump DEV [--copy 0|1]                    superblock fields as key=value
+  sb-set DEV --offset O --fmt F --value V [--copy 0|1|both] [--no-crc]
+  mkfiles DIR MANIFEST [--count N] [--seed S] files with a sha256sum manifest
+
+Exit status: 0 success, 1 data mismatch / check failed, 2 I/O error or usage.
+"""
+import argparse
+import errno
+import mmap
+import os
+import random
+import struct
+import subprocess
+import sys
+import hashlib
+
+SECTOR = 512
+DATA_OFFSET = 8192          # sectors
+META_BYTES = DATA_OFFSET * SECTOR
+SB_SIZE = 4096
+SB_COPIES = (0, 8)          # sectors
+SB_MAGIC = 0x62732d63652d6d64
+IO = 1 << 20
+
+
+def out(msg):
+    print(msg, flush=True)
+
+
+def dev_bytes(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return os.lseek(fd, 0, os.SEEK_END)
+    finally:
+        os.close(fd)
+
+
+class Direct:
+    """An O_DIRECT block device with an aligned bounce buffer."""
+
+    def __init__(self, path, write=False, size=8 << 20):
+        flags = (os.O_RDWR if write else os.O_RDONLY) | os.O_DIRECT
+        self.fd = os.open(path, flags)
+        self.buf = mmap.mmap(-1, size)
+        self.size = size
+
+    def pread(self, n, off):
+        """n bytes at off; raises OSError on I/O error or short read."""
+        mv = memoryview(self.buf)[:n]
+        got = os.preadv(self.fd, [mv], off)
+        if got != n:
+            raise OSError(errno.EIO, "short read %d of %d at %d" % (got, n, off))
+        return bytes(mv)
+
+    def pwrite(self, data, off):
+        n = len(data)
+        self.buf[:n] = data
+        done = os.pwritev(self.fd, [memoryview(self.buf)[:n]], off)
+        if done != n:
+            raise OSError(errno.EIO, "short write %d of %d at %d" % (done, n, off))
+
+    def close(self):
+        os.close(self.fd)
+        self.buf.close()
+
+
+class Pattern:
+    """Pseudo-random data, every sector stamped with (write id, sector)."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.pool = self.rng.randbytes(4 << 20) * 3   # 12 MiB, > 8 MiB + 4 MiB
+        self.wid = seed << 32
+
+    def make(self, off, n):
+        self.wid += 1
+        p = self.rng.randrange(0, 4 << 20)
+        b = bytearray(self.pool[p:p + n])
+        stamp = struct.Struct('<QQ')
+        for s in range(0, n, SECTOR):
+            stamp.pack_into(b, s, self.wid, (off + s) // SECTOR)
+        return b
+
+
+def ref_open(ref, size):
+    fd = os.open(ref, os.O_RDWR | os.O_CREAT, 0o644)
+    if os.fstat(fd).st_size != size:
+        os.ftruncate(fd, size)
+    return fd
+
+
+def cmd_fill(a):
+    size = dev_bytes(a.dev)
+    d = Direct(a.dev, write=True)
+    r = ref_open(a.ref, size)
+    pat = Pattern(a.seed)
+    off = 0
+    while off < size:
+        n = min(IO * 4, size - off)
+        data = pat.make(off, n)
+        d.pwrite(data, off)
+        os.pwrite(r, data, off)
+        off += n
+    os.fsync(d.fd)
+    d.close()
+    os.close(r)
+    return 0
+
+
+def cmd_randwrite(a):
+    size = dev_bytes(a.dev)
+    lbs = a.lbs
+    chunk = a.chunk * SECTOR
+    stripe = chunk * a.k
+    maxb = min(a.max_mib << 20, size)
+    d = Direct(a.dev, write=True, size=max(maxb, stripe * 3, 1 << 20))
+    r = ref_open(a.ref, size)
+    pat = Pattern(a.seed)
+    rng = random.Random(a.seed * 7 + 1)
+    kinds = {}
+
+    def blocks(lo, hi):
+        return rng.randint(max(1, lo // lbs), max(1, hi // lbs)) * lbs
+
+    def at(align, n):
+        top = max(0, (size - n) // align)
+        return rng.randint(0, top) * align
+
+    for _ in range(a.ops):
+        kind = rng.choice(['tiny', 'tiny', 'chunk', 'chunk_odd', 'stripe',
+                           'stripe_odd', 'medium', 'medium', 'large'])
+        if kind == 'tiny':
+            n = blocks(lbs, 8 * lbs)
+            off = at(lbs, n)
+        elif kind == 'chunk':
+            n = chunk
+            off = at(chunk, n)
+        elif kind == 'chunk_odd':
+            n = max(lbs, chunk + rng.randint(-2, 2) * lbs)
+            off = at(lbs, n)
+        elif kind == 'stripe':
+            n = stripe * rng.randint(1, 3)
+            off = at(stripe, n)
+        elif kind == 'stripe_odd':
+            n = stripe + rng.randint(-3, 3) * lbs
+            off = at(lbs, n)
+        elif kind == 'medium':
+            n = blocks(lbs, 1 << 20)
+            off = at(lbs, n)
+        else:
+            n = blocks(1 << 20, maxb)
+            off = at(lbs, n)
+        n = min(n, size - off, maxb)
+        if n <= 0:
+            continue
+        data = pat.make(off, n)
+        d.pwrite(data, off)
+        os.pwrite(r, data, off)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    os.fsync(d.fd)
+    d.close()
+    os.close(r)
+    out("# randwrite: " + " ".join("%s=%d" % kv for kv in sorted(kinds.items())))
+    return 0
+
+
+def verify(dev, ref, start=0, length=None, quiet=False):
+    """0 equal, 1 mismatch, 2 I/O error; prints why."""
+    size = dev_bytes(dev)
+    if length is None:
+        length = size - start
+    d = Direct(dev)
+    bad = 0
+    first = None
+    try:
+        with open(ref, 'rb') as r:
+            off = start
+            end = start + length
+            while off < end:
+                n = min(IO, end - off)
+                try:
+                    got = d.pread(n, off)
+                except OSError as e:
+                    if not quiet:
+                        out("# verify %s: read error at byte %d: %s" % (dev, off, e))
+                    return 2
+                r.seek(off)
+                want = r.read(n)
+                if got != want:
+                    for s in range(0, n, SECTOR):
+                        if got[s:s + SECTOR] != want[s:s + SECTOR]:
+                            bad += 1
+                            if first is None:
+                                first = (off + s) // SECTOR
+                off += n
+    finally:
+        d.close()
+    if bad:
+        if not quiet:
+            out("# verify %s: %d sector(s) differ, first at volume sector %d"
+                % (dev, bad, first))
+        return 1
+    return 0
+
+
+def cmd_verify(a):
+    return verify(a.dev, a.ref, a.start * SECTOR,
+                  None if a.len is None else a.len * SECTOR)
+
+
+def cmd_lostcheck(a):
+    """More than m members gone: every chunk whose data member is missing
+    must fail with EIO; nothing may ever return wrong data."""
+    size = dev_bytes(a.dev)
+    chunk = a.chunk * SECTOR
+    missing = set(int(x) for x in a.missing.split(',') if x != '')
+    d = Direct(a.dev, size=chunk)
+    c = dict(lost_eio=0, lost_ok=0, lost_wrong=0, lost_other=0,
+             surv_eio=0, surv_ok=0, surv_wrong=0, surv_other=0)
+    with open(a.ref, 'rb') as r:
+        for off in range(0, size - size % chunk, chunk):
+            vs = off // SECTOR
+            s = vs // (a.k * a.chunk)
+            b = (vs % (a.k * a.chunk)) // a.chunk
+            lost = (b + s) % a.n in missing
+            pre = 'lost_' if lost else 'surv_'
+            try:
+                got = d.pread(chunk, off)
+            except OSError as e:
+                c[pre + ('eio' if e.errno == errno.EIO else 'other')] += 1
+                continue
+            r.seek(off)
+            if got == r.read(chunk):
+                c[pre + 'ok'] += 1
+            else:
+                c[pre + 'wrong'] += 1
+                if c[pre + 'wrong'] <= 3:
+                    out("# lostcheck: wrong data at volume sector %d (%s)"
+                        % (vs, pre[:-1]))
+    d.close()
+    out(" ".join("%s=%d" % kv for kv in sorted(c.items())))
+    return 1 if c['lost_wrong'] or c['surv_wrong'] else 0
+
+
+def read_meta(ram):
+    d = Direct(ram, size=META_BYTES)
+    try:
+        return d.pread(META_BYTES, 0)
+    finally:
+        d.close()
+
+
+def restore_meta(ram, saved):
+    """Put a member's metadata area back if it changed; True if it did."""
+    d = Direct(ram, write=True, size=META_BYTES)
+    try:
+        if d.pread(META_BYTES, 0) == saved:
+            return False
+        d.pwrite(saved, 0)
+        os.fsync(d.fd)
+        return True
+    finally:
+        d.close()
+
+
+def cmd_meta_save(a):
+    os.makedirs(a.dir, exist_ok=True)
+    for i, dev in enumerate(a.devs):
+        with open(os.path.join(a.dir, 'meta%d' % i), 'wb') as f:
+            f.write(read_meta(dev))
+    return 0
+
+
+def cmd_meta_restore(a):
+    for i, dev in enumerate(a.devs):
+        with open(os.path.join(a.dir, 'meta%d' % i), 'rb') as f:
+            restore_meta(dev, f.read())
+    return 0
+
+
+def dmsetup(*args):
+    p = subprocess.run(['dmsetup'] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, universal_newlines=True)
+    return p.returncode, p.stdout.strip()
+
+
+# --- device-mapper ioctls (no dmsetup fork per operation) -------------------
+DM_IOCTL_SIZE = 312
+DM_HDR = struct.Struct('<3IIIIiIII Q128s129s7s')
+assert DM_HDR.size == DM_IOCTL_SIZE
+DM_SPEC = struct.Struct('<QQiI16s')
+DM_SUSPEND_FLAG = 1 << 1
+DM_STATUS_TABLE_FLAG = 1 << 4
+DM_BUFFER_FULL_FLAG = 1 << 8
+DM_DEV_CREATE, DM_DEV_REMOVE, DM_DEV_SUSPEND, DM_TABLE_LOAD, DM_TABLE_STATUS, \
+    DM_TARGET_MSG = 3, 4, 6, 9, 12, 14
+
+
+def _dm_nr(nr):
+    return (3 << 30) | (DM_IOCTL_SIZE << 16) | (0xfd << 8) | nr
+
+
+class DMError(OSError):
+    pass
+
+
+def dm_ioctl(nr, name, flags=0, payload=b'', target_count=0, size=16384):
+    import fcntl
+    buf = bytearray(max(size, DM_IOCTL_SIZE + len(payload)))
+    DM_HDR.pack_into(buf, 0, 4, 0, 0, len(buf), DM_IOCTL_SIZE, target_count, 0,
+                     flags, 0, 0, 0, name.encode(), b'', b'')
+    buf[DM_IOCTL_SIZE:DM_IOCTL_SIZE + len(payload)] = payload
+    fd = os.open('/dev/mapper/control', os.O_RDWR)
+    try:
+        fcntl.ioctl(fd, _dm_nr(nr), buf, True)
+    except OSError as e:
+        raise DMError(e.errno, 'dm ioctl %d on %s: %s' % (nr, name, os.strerror(e.errno)))
+    finally:
+        os.close(fd)
+    return buf
+
+
+def dm_load(name, table):
+    """Load a one-line table (start len type params) as the inactive table."""
+    start, length, ttype, params = table.split(None, 3)
+    p = params.encode() + b'\0'
+    p += b'\0' * (-(DM_SPEC.size + len(p)) % 8)
+    spec = DM_SPEC.pack(int(start), int(length), 0, DM_SPEC.size + len(p),
+                        ttype.encode())
+    dm_ioctl(DM_TABLE_LOAD, name, payload=spec + p, target_count=1)
+
+
+def dm_resume(name):
+    dm_ioctl(DM_DEV_SUSPEND, name, flags=0)
+
+
+def dm_create(name, table):
+    """Create and activate; returns the /dev/dm-N path."""
+    buf = dm_ioctl(DM_DEV_CREATE, name)
+    dev = DM_HDR.unpack_from(buf, 0)[10]
+    minor = (dev & 0xff) | ((dev >> 12) & ~0xff)
+    try:
+        dm_load(name, table)
+        dm_resume(name)
+    except OSError:
+        dm_remove(name)
+        raise
+    return '/dev/dm-%d' % minor
+
+
+def dm_remove(name):
+    dm_ioctl(DM_DEV_REMOVE, name)
+
+
+def dm_status(name, table=False):
+    buf = dm_ioctl(DM_TABLE_STATUS, name,
+                   flags=DM_STATUS_TABLE_FLAG if table else 0)
+    h = DM_HDR.unpack_from(buf, 0)
+    start_off, count = h[4], h[5]
+    lines = []
+    off = start_off
+    for _ in range(count):
+        s, ln, _st, nxt, tt = DM_SPEC.unpack_from(buf, off)
+        p = bytes(buf[off + DM_SPEC.size:]).split(b'\0', 1)[0].decode()
+        lines.append('%d %d %s %s' % (s, ln, tt.rstrip(b'\0').decode(), p))
+        off = start_off + nxt
+    return '\n'.join(lines)
+
+
+def dm_message(name, msg):
+    p = struct.pack('<Q', 0) + msg.encode() + b'\0'
+    dm_ioctl(DM_TARGET_MSG, name, payload=p)
+
+
+def cmd_dm(a):
+    if a.op == 'create':
+        out(dm_create(a.name, a.arg))
+    elif a.op == 'remove':
+        dm_remove(a.name)
+    elif a.op == 'reload':
+        dm_load(a.name, a.arg)
+        dm_resume(a.name)
+    elif a.op == 'status':
+        out(dm_status(a.name))
+    elif a.op == 'table':
+        out(dm_status(a.name, table=True))
+    elif a.op == 'message':
+        dm_message(a.name, a.arg)
+    return 0
+
+
+def cmd_sweep(a):
+    """One line per failure set: 'ok SET' or 'fail SET reason'. Members are
+    given as 'member_dev=ram_dev'. After each set the volume is removed and
+    every member's metadata area is put back as it was, so each set starts
+    from the same clean, in-sync state (a member left out by one set is not
+    stale for the next)."""
+    pairs = [x.split('=', 1) for x in a.members]
+    n = len(pairs)
+    saved = [read_meta(ram) for _, ram in pairs]
+    nfail = 0
+
+    def restore():
+        for i, (_, ram) in enumerate(pairs):
+            restore_meta(ram, saved[i])
+
+    for spec in a.sets.split(';'):
+        missing = sorted(int(x) for x in spec.split(',') if x != '')
+        label = ','.join(str(x) for x in missing)
+        table = a.prefix + ' ' + ' '.join(
+            '-' if i in missing else pairs[i][0] for i in range(n))
+        why = None
+        try:
+            dev = dm_create(a.name, table)
+        except OSError as e:
+            why = 'create failed: %s' % e
+        else:
+            try:
+                f = dm_status(a.name).split()
+                want = ''.join('-' if i in missing else 'A' for i in range(n))
+                if len(f) < 7 or f[6] != want:
+                    why = 'status %r, health should be %s' % (' '.join(f), want)
+                else:
+                    v = verify(dev, a.ref, quiet=True)
+                    if v == 1:
+                        why = 'data differs'
+                        verify(dev, a.ref)
+                    elif v == 2:
+                        why = 'read error'
+                        verify(dev, a.ref)
+            finally:
+                try:
+                    dm_remove(a.name)
+                except OSError as e:
+                    why = (why or '') + ' remove failed: %s' % e
+        restore()
+        if why:
+            nfail += 1
+            out('fail %s %s' % (label, why))
+        else:
+            out('ok %s' % label)
+    return 1 if nfail else 0
+
+
+# --- superblock ------------------------------------------------------------
+SB_HEAD = struct.Struct('<QII16s16sIIIIQQQQQQQIIQQQ')
+SB_NAMES = ('magic version flags array_uuid member_uuid member_index k m '
+            'chunk_sectors data_offset data_sectors events ctime utime '
+            'resync_cp rebuild_cp region_sectors bitmap_sectors '
+            'bitmap_offset log_offset log_sectors').split()
+assert SB_HEAD.size == 152
+
+_CRC_T = []
+for _i in range(256):
+    _c = _i
+    for _ in range(8):
+        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
+    _CRC_T.append(_c)
+
+
+def crc32c_raw(data, crc):
+    t = _CRC_T
+    for b in data:
+        crc = t[(crc ^ b) & 0xff] ^ (crc >> 8)
+    return crc
+
+
+# The contract says "crc32c of bytes 0..4091"; accept the usual spellings
+# and keep whichever the superblock uses when rewriting one.
+CRC_STYLES = {
+    'crc32c': lambda d: crc32c_raw(d, 0xffffffff) ^ 0xffffffff,
+    'kernel-crc32c(~0)': lambda d: crc32c_raw(d, 0xffffffff),
+    'kernel-crc32c(0)': lambda d: crc32c_raw(d, 0),
+}
+
+
+def crc_style(blk):
+    stored = struct.unpack_from('<I', blk, 4092)[0]
+    for name, f in CRC_STYLES.items():
+        if f(blk[:4092]) == stored:
+            return name
+    return None
+
+
+def read_sb(dev, copy):
+    d = Direct(dev, size=SB_SIZE)
+    try:
+        return d.pread(SB_SIZE, SB_COPIES[copy] * SECTOR)
+    finally:
+        d.close()
+
+
+def write_sb(dev, copy, blk):
+    d = Direct(dev, write=True, size=SB_SIZE)
+    d.pwrite(bytes(blk), SB_COPIES[copy] * SECTOR)
+    os.fsync(d.fd)
+    d.close()
+
+
+def cmd_sb_dump(a):
+    blk = read_sb(a.dev, a.copy)
+    v = dict(zip(SB_NAMES, SB_HEAD.unpack_from(blk, 0)))
+    for key in ('array_uuid', 'member_uuid'):
+        v[key] = v[key].hex()
+    v['magic_ok'] = int(v['magic'] == SB_MAGIC)
+    v['magic'] = '%#x' % v['magic']
+    v['crc_style'] = crc_style(blk) or 'bad'
+    v['member_state'] = blk[256:288].hex()
+    v['member_uuids'] = ','.join(blk[288 + 16 * i:304 + 16 * i].hex()
+                                 for i in range(32))
+    v['reserved_zero'] = int(not any(blk[152:256]) and not any(blk[800:4092]))
+    for key, val in v.items():
+        print('%s=%s' % (key, val))
+    return 0
+
+
+def cmd_sb_set(a):
+    copies = (0, 1) if a.copy == 'both' else (int(a.copy),)
+    for c in copies:
+        blk = bytearray(read_sb(a.dev, c))
+        style = crc_style(blk)
+        struct.pack_into('<' + a.fmt, blk, a.offset, int(a.value, 0))
+        if not a.no_crc:
+            if style is None:
+                out('# sb-set: copy %d has no valid crc to keep' % c)
+                return 1
+            struct.pack_into('<I', blk, 4092, CRC_STYLES[style](bytes(blk[:4092])))
+        write_sb(a.dev, c, blk)
+    return 0
+
+
+def cmd_mkfiles(a):
+    rng = random.Random(a.seed)
+    pool = rng.randbytes(1 << 20) * 2
+    lines = []
+    for i in range(a.count):
+        sub = 'd%02d/e%d' % (i % 37, i % 5)
+        os.makedirs(os.path.join(a.dir, sub), exist_ok=True)
+        rel = '%s/f%05d' % (sub, i)
+        # mostly small files, a few larger ones
+        n = rng.choice([0, 1, 100, 511, 512, 4095, 4096, 4097]) \
+            if rng.random() < 0.3 else rng.randint(1, 24 << 10)
+        if rng.random() < 0.02:
+            n = rng.randint(256 << 10, 1 << 20)
+        p = rng.randrange(0, 1 << 20)
+        data = pool[p:p + n]
+        with open(os.path.join(a.dir, rel), 'wb') as f:
+            f.write(data)
+        lines.append('%s  %s\n' % (hashlib.sha256(data).hexdigest(), rel))
+    with open(a.manifest, 'w') as f:
+        f.writelines(lines)
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp = p.add_subparsers(dest='cmd', required=True)
+
+    s = sp.add_parser('fill')
+    s.add_argument('dev')
+    s.add_argument('ref')
+    s.add_argument('--seed', type=int, default=1)
+    s.set_defaults(f=cmd_fill)
+
+    s = sp.add_parser('randwrite')
+    s.add_argument('dev')
+    s.add_argument('ref')
+    s.add_argument('--chunk', type=int, required=True)
+    s.add_argument('--k', type=int, required=True)
+    s.add_argument('--ops', type=int, default=200)
+    s.add_argument('--seed', type=int, default=2)
+    s.add_argument('--lbs', type=int, default=512)
+    s.add_argument('--max-mib', type=int, default=8)
+    s.set_defaults(f=cmd_randwrite)
+
+    s = sp.add_parser('verify')
+    s.add_argument('dev')
+    s.add_argument('ref')
+    s.add_argument('--start', type=int, default=0)
+    s.add_argument('--len', type=int)
+    s.set_defaults(f=cmd_verify)
+
+    s = sp.add_parser('lostcheck')
+    s.add_argument('dev')
+    s.add_argument('ref')
+    s.add_argument('--chunk', type=int, required=True)
+    s.add_argument('--k', type=int, required=True)
+    s.add_argument('--n', type=int, required=True)
+    s.add_argument('--missing', required=True)
+    s.set_defaults(f=cmd_lostcheck)
+
+    s = sp.add_parser('sweep')
+    s.add_argument('--name', required=True)
+    s.add_argument('--prefix', required=True)
+    s.add_argument('--ref', required=True)
+    s.add_argument('--sets', required=True)
+    s.add_argument('members', nargs='+', help='member_dev=ram_dev')
+    s.set_defaults(f=cmd_sweep)
+
+    for name, f in (('meta-save', cmd_meta_save), ('meta-restore', cmd_meta_restore)):
+        s = sp.add_parser(name)
+        s.add_argument('dir')
+        s.add_argument('devs', nargs='+')
+        s.set_defaults(f=f)
+
+    s = sp.add_parser('sb-dump')
+    s.add_argument('dev')
+    s.add_argument('--copy', type=int, default=0, choices=(0, 1))
+    s.set_defaults(f=cmd_sb_dump)
+
+    s = sp.add_parser('sb-set')
+    s.add_argument('dev')
+    s.add_argument('--offset', type=int, required=True)
+    s.add_argument('--fmt', default='I')
+    s.add_argument('--value', required=True)
+    s.add_argument('--copy', default='both', choices=('0', '1', 'both'))
+    s.add_argument('--no-crc', action='store_true')
+    s.set_defaults(f=cmd_sb_set)
+
+    s = sp.add_parser('mkfiles')
+    s.add_argument('dir')
+    s.add_argument('manifest')
+    s.add_argument('--count', type=int, default=3000)
+    s.add_argument('--seed', type=int, default=3)
+    s.set_defaults(f=cmd_mkfiles)
+
+    s = sp.add_parser('dm')
+    s.add_argument('op', choices=('create', 'remove', 'reload', 'status',
+                                  'table', 'message'))
+    s.add_argument('name')
+    s.add_argument('arg', nargs='?', default='')
+    s.set_defaults(f=cmd_dm)
+
+    s = sp.add_parser('serve', help='run commands read from stdin, one per '
+                      'line (shell words), each followed by "@@rc=N"')
+    s.set_defaults(f=None)
+
+    def run(argv):
+        try:
+            a = p.parse_args(argv)
+        except SystemExit as e:
+            return e.code if isinstance(e.code, int) else 2
+        if a.f is None:
+            return serve(run)
+        try:
+            return a.f(a)
+        except OSError as e:
+            out('# ecio %s: %s' % (a.cmd, e))
+            return 2
+    return run(sys.argv[1:])
+
+
+def serve(run):
+    import shlex
+    for line in sys.stdin:
+        try:
+            argv = shlex.split(line)
+        except ValueError as e:
+            out('# ecio serve: %s' % e)
+            rc = 2
+        else:
+            rc = run(argv) if argv else 0
+        sys.stderr.flush()
+        out('@@rc=%d' % (rc or 0))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
