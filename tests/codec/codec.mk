@@ -15,13 +15,13 @@ HAVE_ISAL := $(shell echo '\#include <isa-l/erasure_code.h>' | \
 TEST_ISAL_CFLAGS := $(if $(HAVE_ISAL),-DHAVE_ISAL)
 TEST_ISAL_LIBS := $(if $(HAVE_ISAL),-lisal)
 
-TEST_CFLAGS := $(UCFLAGS) -I$(KSFT) -I$(CURDIR)/tests/codec \
+TEST_CFLAGS := $(UCFLAGS) -I$(KSFT) -I$(CURDIR)/tests/codec -I$(CURDIR)/tests/golden \
 	       -DGOLDEN_DIR='"$(CURDIR)/tests/golden"' $(TEST_ISAL_CFLAGS)
 
 # tests/codec/test_<name>.c -> build/tests/<name>_test
 CODEC_TESTS := $(patsubst tests/codec/test_%.c,$(TB)/%_test,\
 		 $(wildcard tests/codec/test_*.c))
-CODEC_TEST_HDRS := tests/codec/common.h user/libec.h \
+CODEC_TEST_HDRS := tests/codec/common.h tests/golden/golden.h user/libec.h \
 		   $(wildcard kernel/*.h kernel/simd/*.h)
 
 $(CODEC_TESTS): $(TB)/%_test: tests/codec/test_%.c $(CODEC_TEST_HDRS) \
