@@ -113,7 +113,7 @@ bool ec_can_recover(const struct ec_code *c, u32 erased)
 
 	if (n < 32 && (erased >> n))
 		return false;
-	return (unsigned int)__builtin_popcount(erased) <= c->m;
+	return (unsigned int)ec_popcount(erased) <= c->m;
 }
 
 /* Build the plan for an erasure set; called with c->lock held. */
@@ -167,7 +167,7 @@ int ec_plan_get(struct ec_code *c, u32 erased, struct ec_plan *plan)
 
 	if (!erased || (c->k + c->m < 32 && (erased >> (c->k + c->m))))
 		return -EINVAL;
-	if ((unsigned int)__builtin_popcount(erased) > c->m)
+	if ((unsigned int)ec_popcount(erased) > c->m)
 		return -EIO;
 
 	ec_lock(&c->lock);

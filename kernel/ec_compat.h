@@ -20,6 +20,7 @@
 #include <linux/bug.h>
 #include <linux/cache.h>
 #include <linux/printk.h>
+#include <linux/bitops.h>
 #ifdef CONFIG_X86
 #include <asm/cpufeature.h>
 #include <asm/fpu/api.h>
@@ -41,6 +42,7 @@ typedef spinlock_t ec_lock_t;
 #define ec_free(p)		kfree(p)
 #define ec_now_ns()		ktime_get_ns()
 #define ec_log(fmt, ...)	pr_info("dm-ec: " fmt "\n", ##__VA_ARGS__)
+#define ec_popcount(x)		hweight32(x)
 
 #if defined(CONFIG_X86)
 #define ec_simd_usable()	may_use_simd()
@@ -82,6 +84,8 @@ typedef pthread_mutex_t ec_lock_t;
 #define ec_zalloc(sz)		calloc(1, sz)
 #define ec_free(p)		free(p)
 #define ec_log(fmt, ...)	do { if (getenv("EC_VERBOSE")) fprintf(stderr, "libec: " fmt "\n", ##__VA_ARGS__); } while (0)
+
+#define ec_popcount(x)		__builtin_popcount(x)
 
 static inline u64 ec_now_ns(void)
 {

@@ -4,7 +4,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include "ec_codec.h"
+#include "dm-ec.h"
 
 static char *codec;
 module_param(codec, charp, 0444);
@@ -19,11 +19,17 @@ static int __init dm_ec_init(void)
 		pr_err("dm-ec: codec initialisation failed (%d)\n", ret);
 		return ret;
 	}
+	ret = ec_target_register();
+	if (ret) {
+		pr_err("dm-ec: cannot register the target (%d)\n", ret);
+		return ret;
+	}
 	return 0;
 }
 
 static void __exit dm_ec_exit(void)
 {
+	ec_target_unregister();
 }
 
 module_init(dm_ec_init);

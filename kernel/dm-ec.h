@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dm-ec: device-mapper target "ec", Reed-Solomon k+m over k+m members.
+ */
+#ifndef DM_EC_H
+#define DM_EC_H
+
+#include <linux/device-mapper.h>
+#include <linux/bio.h>
+#include <linux/mempool.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+#include <linux/wait.h>
+#include <linux/kthread.h>
+#include <linux/uuid.h>
+#include <uapi/linux/dm-ec-format.h>
+#include "ec_codec.h"
+
+#define DM_MSG_PREFIX		"ec"
+
+#define EC_SLICE_SECTORS	128	/* depth of one locked unit, 64 KiB */
+#define EC_SLICE_PAGES		(EC_SLICE_SECTORS >> 3)
+#define EC_LOCK_BITS		8
+#define EC_SYNC_CP_INTERVAL	(HZ * 5)	/* checkpoint to superblocks */
+
+/* Member flags (ec_member.flags) */
+enum {
+	EC_MF_MISSING,		/* no device in the table ("-") */
+	EC_MF_FAILED,		/* an I/O error, or "fail <idx>" */
+	EC_MF_REBUILD,		/* new or stale: in sync below rebuild_cp only */
+};
+
+struct ec_member {
+	struct dm_dev *dev;		/* NULL when missing */
+	unsigned long flags;		/* EC_MF_* */
+	u8 uuid[16];
+	atomic_t read_errors;
+	atomic_t write_errors;
+};
+
+enum ec_action {
+	EC_ACT_IDLE,
+	EC_ACT_FROZEN,
+	EC_ACT_RESYNC,
+	EC_ACT_REBUILD,
+	EC_ACT_CHECK,
+	EC_ACT_REPAIR,
+};
+
+struct ec_vol {
+	struct dm_target *ti;
+	unsigned int k, m, n;
+	unsigned int chunk_sectors;	/* stripe unit on a member */
+	unsigned int slice_sectors;	/* min(chunk, EC_SLICE_SECTORS) */
+	sector_t row_sectors;		/* volume sectors per stripe: k * chunk */
+	sector_t data_offset;		/* sectors, on every member */
+	sector_t data_sectors;		/* per member, whole chunks */
+	sector_t rows;			/* stripes in the volume */
+	struct ec_member mem[EC_MAX_N];
+
+	/* table options */
+	unsigned long rebuild_opt;	/* members named by "rebuild <idx>" */
+	bool nosync;
+	unsigned int max_rebuild_rate;	/* KiB/s, 0 = unlimited */
+	unsigned int region_sectors;
+
+	/* metadata */
+	u8 array_uuid[16];
+	u64 events;
+	u64 ctime;
+	u32 sb_flags;
+	bool formatted;			/* members were blank at load */
+	bool clean;			/* suspended with no I/O in flight */
+	bool region_set;		/* region_size given in the table */
+	struct work_struct meta_work;	/* commits member failures */
+	struct mutex sb_lock;		/* superblock writes */
+
+	/* codec */
+	struct ec_code *code;
+
+	/* I/O */
+	struct workqueue_struct *wq;
+	mempool_t *io_pool;		/* struct ec_io */
+	mempool_t *page_pool;
+	struct mutex reserve_lock;	/* one request at a time on the reserve */
+	struct bio_set bs;
+	spinlock_t lock;		/* row locks, member state */
+	struct hlist_head row_locks[1 << EC_LOCK_BITS];
+	wait_queue_head_t row_wait;
+	atomic_t ios;			/* in flight, for suspend */
+	wait_queue_head_t ios_wait;
+
+	/* background sync: resync, rebuild, check, repair */
+	struct task_struct *sync_task;
+	wait_queue_head_t sync_wait;
+	enum ec_action action;		/* what runs, or idle/frozen */
+	enum ec_action requested;	/* set by messages */
+	unsigned int req_gen;		/* bumped by every request */
+	bool kicked;
+	sector_t resync_cp;		/* member sectors: parity in sync below */
+	sector_t rebuild_cp;		/* rebuilding members in sync below */
+	sector_t sync_done, sync_total;	/* of the current or last run, sectors */
+	atomic64_t mismatches;		/* sectors, last check/repair */
+	unsigned long last_cp;		/* jiffies of last checkpoint */
+};
+
+/*
+ * One locked unit of work: a slice (a depth range of at most
+ * slice_sectors) of one stripe. Buffers are pages: column b (a block of
+ * the stripe, 0..n-1) holds pages[b], and column n + b a second set for
+ * the same block (new data in read-modify-write, scratch when checking).
+ */
+struct ec_io {
+	struct ec_vol *v;
+	sector_t row;
+	unsigned int s0, s1;		/* sector depth range in the chunk */
+	unsigned int p0, p1;		/* page range covering [s0, s1) */
+	unsigned int pbase;		/* page index of pages[.][0] */
+	struct hlist_node lock_node;
+	u64 key;
+	atomic_t pending;
+	struct completion done;
+	unsigned long err_mask;		/* members whose bio failed */
+	bool reserve;			/* holds reserve_lock */
+	struct ec_plan plan;
+	struct page *pages[];		/* [2n][EC_SLICE_PAGES] */
+};
+
+/* Per-bio data. */
+struct ec_bio {
+	struct ec_vol *v;
+	struct bvec_iter iter;		/* saved for a retry after an error */
+	sector_t vsector;		/* volume sector of the bio */
+	unsigned int member;
+	bool own;			/* completed by dm-ec, not a member */
+	struct work_struct work;
+};
+
+/* ec_target.c */
+int ec_member_fail(struct ec_vol *v, unsigned int idx, const char *why);
+unsigned long ec_bad_mask(struct ec_vol *v);
+
+/* ec_target.c */
+int ec_target_register(void);
+void ec_target_unregister(void);
+
+/* ec_meta.c */
+int ec_meta_load(struct ec_vol *v, char **error);
+int ec_meta_commit(struct ec_vol *v);
+u32 ec_crc32c(u32 crc, const void *buf, size_t len);
+
+/* ec_io.c */
+int ec_io_init(struct ec_vol *v);
+void ec_io_exit(struct ec_vol *v);
+int ec_map(struct dm_target *ti, struct bio *bio);
+int ec_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *err);
+struct ec_io *ec_io_get(struct ec_vol *v, sector_t row, unsigned int s0,
+			unsigned int s1);
+void ec_io_put(struct ec_io *io);
+int ec_io_alloc(struct ec_io *io, u64 cols);
+void ec_io_begin(struct ec_io *io);
+void ec_io_submit(struct ec_io *io, unsigned int b, unsigned int col,
+		  enum req_op op, blk_opf_t flags);
+unsigned long ec_io_wait(struct ec_io *io);
+unsigned long ec_unreadable(struct ec_vol *v, sector_t row, unsigned int s1);
+void ec_io_fail_errors(struct ec_io *io, unsigned long errs, bool write);
+u32 ec_blocks(struct ec_vol *v, sector_t row, unsigned long members);
+int ec_read_decode(struct ec_io *io, u32 unread, u32 want);
+void ec_ptrs(struct ec_io *io, unsigned int area, unsigned int p, u8 **blk);
+
+static inline void *ec_io_buf(struct ec_io *io, unsigned int col,
+			      unsigned int p)
+{
+	return page_address(io->pages[col * EC_SLICE_PAGES + p - io->pbase]);
+}
+
+/* ec_sync.c */
+int ec_sync_start(struct ec_vol *v);
+void ec_sync_stop(struct ec_vol *v);
+void ec_sync_kick(struct ec_vol *v);
+int ec_sync_request(struct ec_vol *v, enum ec_action want);
+const char *ec_action_name(enum ec_action a);
+
+/* Layout: block b of stripe s lives on member (b + s) % n. */
+static inline unsigned int ec_member_of(const struct ec_vol *v, sector_t row,
+					unsigned int b)
+{
+	return (b + (unsigned int)(row % v->n)) % v->n;
+}
+
+static inline unsigned int ec_block_of(const struct ec_vol *v, sector_t row,
+				       unsigned int member)
+{
+	unsigned int r = row % v->n;
+
+	return (member + v->n - r) % v->n;
+}
+
+static inline sector_t ec_member_sector(const struct ec_vol *v, sector_t row,
+					unsigned int depth)
+{
+	return v->data_offset + row * v->chunk_sectors + depth;
+}
+
+#endif /* DM_EC_H */

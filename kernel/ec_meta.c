@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dm-ec: superblocks. Every member carries two copies of a 4 KiB
+ * superblock; the valid copy with the highest event counter wins. Loading
+ * only reads and decides; ec_meta_commit() writes.
+ */
+#include <linux/blkdev.h>
+#include <linux/crc32c.h>
+#include <linux/random.h>
+#include <linux/timekeeping.h>
+#include "dm-ec.h"
+
+/* Standard CRC-32C (Castagnoli), as stored on disk. */
+u32 ec_crc32c(u32 crc, const void *buf, size_t len)
+{
+	return ~crc32c(~crc, buf, len);
+}
+
+static int ec_sb_io(struct block_device *bdev, sector_t sector,
+		    struct page *page, enum req_op op, blk_opf_t flags)
+{
+	struct bio bio;
+	struct bio_vec bv;
+	int ret;
+
+	bio_init(&bio, bdev, &bv, 1, op | flags);
+	bio.bi_iter.bi_sector = sector;
+	__bio_add_page(&bio, page, DM_EC_SB_SIZE, 0);
+	ret = submit_bio_wait(&bio);
+	bio_uninit(&bio);
+	return ret;
+}
+
+enum { SB_BLANK, SB_VALID };
+
+/*
+ * Read both copies; keep the valid one with the highest event counter in
+ * out. Returns SB_BLANK, SB_VALID or a negative error with *why set.
+ */
+static int ec_sb_read(struct block_device *bdev, struct page *page,
+		      struct dm_ec_sb *out, const char **why)
+{
+	static const sector_t where[] = { DM_EC_SB0_SECTOR, DM_EC_SB1_SECTOR };
+	struct dm_ec_sb *sb = page_address(page);
+	bool found = false, magic = false, newer = false;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(where); i++) {
+		ret = ec_sb_io(bdev, where[i], page, REQ_OP_READ, 0);
+		if (ret) {
+			*why = "cannot read its superblock";
+			return ret;
+		}
+		if (le64_to_cpu(sb->magic) != DM_EC_SB_MAGIC)
+			continue;
+		magic = true;
+		if (ec_crc32c(0, sb, offsetof(struct dm_ec_sb, crc)) !=
+		    le32_to_cpu(sb->crc))
+			continue;
+		if (le32_to_cpu(sb->version) > DM_EC_SB_VERSION) {
+			newer = true;
+			continue;
+		}
+		if (!found || le64_to_cpu(sb->events) > le64_to_cpu(out->events))
+			memcpy(out, sb, sizeof(*out));
+		found = true;
+	}
+	if (found)
+		return SB_VALID;
+	if (newer) {
+		*why = "has a superblock of a newer version";
+		return -EPROTO;
+	}
+	if (magic) {
+		*why = "has a superblock with a bad checksum";
+		return -EUCLEAN;
+	}
+	return SB_BLANK;
+}
+
+static bool ec_sb_geometry_ok(struct ec_vol *v, const struct dm_ec_sb *sb)
+{
+	return le32_to_cpu(sb->k) == v->k && le32_to_cpu(sb->m) == v->m &&
+	       le32_to_cpu(sb->chunk_sectors) == v->chunk_sectors &&
+	       le64_to_cpu(sb->data_offset) == DM_EC_DATA_OFFSET;
+}
+
+int ec_meta_load(struct ec_vol *v, char **error)
+{
+	struct dm_ec_sb *sbs, *ref = NULL;
+	unsigned long blank = 0, valid = 0;
+	static char msg[160];
+	const char *why = NULL;
+	struct page *page;
+	unsigned int i;
+	int ret = 0;
+
+	sbs = kvcalloc(v->n, sizeof(*sbs), GFP_KERNEL);
+	page = alloc_page(GFP_KERNEL);
+	if (!sbs || !page) {
+		*error = "ec: out of memory";
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	for (i = 0; i < v->n; i++) {
+		if (!v->mem[i].dev)
+			continue;
+		ret = ec_sb_read(v->mem[i].dev->bdev, page, &sbs[i], &why);
+		if (ret < 0)
+			goto bad_member;
+		if (ret == SB_BLANK) {
+			blank |= 1UL << i;
+			continue;
+		}
+		valid |= 1UL << i;
+		if (!ref || le64_to_cpu(sbs[i].events) > le64_to_cpu(ref->events))
+			ref = &sbs[i];
+	}
+	ret = 0;
+
+	if (!ref) {
+		/* A new volume: every present member is blank. */
+		v->formatted = true;
+		generate_random_uuid(v->array_uuid);
+		for (i = 0; i < v->n; i++)
+			generate_random_uuid(v->mem[i].uuid);
+		v->ctime = ktime_get_real_seconds();
+		v->events = 0;
+		v->resync_cp = v->nosync ? (sector_t)-1 : 0;
+		v->sb_flags = v->nosync ? DM_EC_SB_F_SYNCED : 0;
+		v->rebuild_cp = 0;
+		goto out;
+	}
+
+	/* Every formatted member must belong to the volume of ref. */
+	for (i = 0; i < v->n; i++) {
+		struct dm_ec_sb *sb = &sbs[i];
+
+		if (!(valid & (1UL << i)))
+			continue;
+		if (memcmp(sb->array_uuid, ref->array_uuid, 16)) {
+			why = "belongs to another volume";
+			goto bad_member;
+		}
+		if (!ec_sb_geometry_ok(v, sb)) {
+			why = "has a different geometry (k, m or chunk_sectors)";
+			goto bad_member;
+		}
+		if (le32_to_cpu(sb->member_index) != i) {
+			snprintf(msg, sizeof(msg),
+				 "ec: member %u (%s) is member %u of its volume",
+				 i, v->mem[i].dev->name,
+				 le32_to_cpu(sb->member_index));
+			*error = msg;
+			ret = -EINVAL;
+			goto out;
+		}
+		if (memcmp(sb->member_uuid, ref->member_uuids[i], 16) &&
+		    !(v->rebuild_opt & (1UL << i))) {
+			why = "is not the member the volume recorded in this slot (use rebuild)";
+			goto bad_member;
+		}
+	}
+	for (i = 0; i < v->n; i++) {
+		if ((blank & (1UL << i)) && !(v->rebuild_opt & (1UL << i))) {
+			snprintf(msg, sizeof(msg),
+				 "ec: member %u (%s) is blank; add 'rebuild %u' to rebuild it",
+				 i, v->mem[i].dev->name, i);
+			*error = msg;
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	if (le64_to_cpu(ref->data_sectors) > v->data_sectors) {
+		why = "is smaller than the volume's data area";
+		for (i = 0; i < v->n; i++)
+			if (v->mem[i].dev &&
+			    bdev_nr_sectors(v->mem[i].dev->bdev) <
+			    DM_EC_DATA_OFFSET + le64_to_cpu(ref->data_sectors))
+				goto bad_member;
+	}
+
+	memcpy(v->array_uuid, ref->array_uuid, 16);
+	v->data_sectors = le64_to_cpu(ref->data_sectors);
+	v->events = le64_to_cpu(ref->events);
+	v->ctime = le64_to_cpu(ref->ctime);
+	v->sb_flags = le32_to_cpu(ref->flags);
+	v->rebuild_cp = le64_to_cpu(ref->rebuild_cp);
+	if (!(v->sb_flags & DM_EC_SB_F_SYNCED))
+		v->resync_cp = le64_to_cpu(ref->resync_cp);
+	else if (!(v->sb_flags & DM_EC_SB_F_CLEAN))
+		v->resync_cp = 0;	/* unclean shutdown: resync everything */
+	else
+		v->resync_cp = (sector_t)-1;
+	if (!(v->sb_flags & DM_EC_SB_F_CLEAN) && (v->sb_flags & DM_EC_SB_F_SYNCED))
+		DMWARN("volume was not shut down cleanly: resyncing parity");
+
+	for (i = 0; i < v->n; i++) {
+		struct ec_member *mb = &v->mem[i];
+		u8 state = ref->member_state[i];
+
+		if (blank & (1UL << i))
+			generate_random_uuid(mb->uuid);
+		else
+			memcpy(mb->uuid, ref->member_uuids[i], 16);
+		if (!mb->dev)
+			continue;
+		if (v->rebuild_opt & (1UL << i)) {
+			/* New or stale by request: rebuilt from scratch. */
+			if (state != DM_EC_MEMBER_REBUILDING ||
+			    !(valid & (1UL << i)))
+				v->rebuild_cp = 0;
+			if (blank & (1UL << i) ||
+			    memcmp(sbs[i].member_uuid, ref->member_uuids[i], 16))
+				generate_random_uuid(mb->uuid);
+			set_bit(EC_MF_REBUILD, &mb->flags);
+		} else if (state == DM_EC_MEMBER_REBUILDING) {
+			set_bit(EC_MF_REBUILD, &mb->flags);
+		} else if (state != DM_EC_MEMBER_ACTIVE) {
+			/* Missed writes while absent or failed: not trusted. */
+			DMWARN("member %u (%s) is stale: rebuilding it", i,
+			       mb->dev->name);
+			set_bit(EC_MF_REBUILD, &mb->flags);
+			v->rebuild_cp = 0;
+		}
+	}
+	goto out;
+
+bad_member:
+	snprintf(msg, sizeof(msg), "ec: member %u (%s) %s", i,
+		 v->mem[i].dev ? v->mem[i].dev->name : "-", why);
+	*error = msg;
+	if (ret >= 0)
+		ret = -EINVAL;
+out:
+	if (page)
+		__free_page(page);
+	kvfree(sbs);
+	return ret;
+}
+
+static void ec_sb_fill(struct ec_vol *v, struct dm_ec_sb *sb, unsigned int idx)
+{
+	unsigned int i;
+	u32 flags = v->sb_flags & ~DM_EC_SB_F_CLEAN;
+
+	if (v->clean)
+		flags |= DM_EC_SB_F_CLEAN;
+	memset(sb, 0, sizeof(*sb));
+	sb->magic = cpu_to_le64(DM_EC_SB_MAGIC);
+	sb->version = cpu_to_le32(DM_EC_SB_VERSION);
+	sb->flags = cpu_to_le32(flags);
+	memcpy(sb->array_uuid, v->array_uuid, 16);
+	memcpy(sb->member_uuid, v->mem[idx].uuid, 16);
+	sb->member_index = cpu_to_le32(idx);
+	sb->k = cpu_to_le32(v->k);
+	sb->m = cpu_to_le32(v->m);
+	sb->chunk_sectors = cpu_to_le32(v->chunk_sectors);
+	sb->data_offset = cpu_to_le64(v->data_offset);
+	sb->data_sectors = cpu_to_le64(v->data_sectors);
+	sb->events = cpu_to_le64(v->events);
+	sb->ctime = cpu_to_le64(v->ctime);
+	sb->utime = cpu_to_le64(ktime_get_real_seconds());
+	sb->resync_cp = cpu_to_le64(min_t(sector_t, v->resync_cp,
+					  v->data_sectors));
+	sb->rebuild_cp = cpu_to_le64(v->rebuild_cp);
+	sb->region_sectors = cpu_to_le32(v->region_sectors);
+	sb->bitmap_offset = cpu_to_le64(DM_EC_BITMAP_OFFSET);
+	sb->log_offset = cpu_to_le64(DM_EC_LOG_OFFSET);
+	sb->log_sectors = cpu_to_le64(DM_EC_DATA_OFFSET - DM_EC_LOG_OFFSET);
+	for (i = 0; i < v->n; i++) {
+		struct ec_member *mb = &v->mem[i];
+		u8 st = DM_EC_MEMBER_ACTIVE;
+
+		if (test_bit(EC_MF_MISSING, &mb->flags))
+			st = DM_EC_MEMBER_MISSING;
+		else if (test_bit(EC_MF_FAILED, &mb->flags))
+			st = DM_EC_MEMBER_FAILED;
+		else if (test_bit(EC_MF_REBUILD, &mb->flags))
+			st = DM_EC_MEMBER_REBUILDING;
+		sb->member_state[i] = st;
+		memcpy(sb->member_uuids[i], mb->uuid, 16);
+	}
+	sb->crc = cpu_to_le32(ec_crc32c(0, sb, offsetof(struct dm_ec_sb, crc)));
+}
+
+/*
+ * Write the current state to every usable member, copy 0 then copy 1,
+ * each flushed and FUA, so a torn write leaves one good copy. A member
+ * that fails the write is failed and the round repeats. With more than m
+ * members lost nothing is written: the members keep the last state in
+ * which the volume was whole.
+ */
+int ec_meta_commit(struct ec_vol *v)
+{
+	struct page *page;
+	unsigned long bad;
+	unsigned int i, round;
+	int ret = 0;
+
+	page = alloc_page(GFP_NOIO);
+	if (!page)
+		return -ENOMEM;
+	mutex_lock(&v->sb_lock);
+	for (round = 0; round <= v->n; round++) {
+		bool again = false;
+
+		bad = ec_bad_mask(v);
+		if (hweight_long(bad) > v->m) {
+			DMERR_LIMIT("more than %u members lost: superblocks left as they are",
+				    v->m);
+			break;
+		}
+		v->events++;
+		for (i = 0; i < v->n; i++) {
+			struct block_device *bdev;
+
+			if (bad & (1UL << i))
+				continue;
+			bdev = v->mem[i].dev->bdev;
+			ec_sb_fill(v, page_address(page), i);
+			if (ec_sb_io(bdev, DM_EC_SB0_SECTOR, page, REQ_OP_WRITE,
+				     REQ_SYNC | REQ_PREFLUSH | REQ_FUA) ||
+			    ec_sb_io(bdev, DM_EC_SB1_SECTOR, page, REQ_OP_WRITE,
+				     REQ_SYNC | REQ_FUA)) {
+				atomic_inc(&v->mem[i].write_errors);
+				ec_member_fail(v, i, "superblock write error");
+				again = true;
+			}
+		}
+		if (!again)
+			break;
+	}
+	mutex_unlock(&v->sb_lock);
+	__free_page(page);
+	return ret;
+}

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dm-ec: background work over the whole volume, one slice at a time and
+ * under the same slice locks as user I/O: initial or post-crash resync
+ * (parity recomputed from data), rebuild of new or stale members, and
+ * check / repair scrubs. Progress is checkpointed in the superblocks.
+ */
+#include <linux/delay.h>
+#include <linux/sched/signal.h>
+#include "dm-ec.h"
+
+static sector_t ec_sync_end(struct ec_vol *v)
+{
+	return v->rows * v->chunk_sectors;
+}
+
+static unsigned long ec_rebuild_members(struct ec_vol *v)
+{
+	unsigned long bad = ec_bad_mask(v), r = 0;
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (test_bit(EC_MF_REBUILD, &v->mem[i].flags) &&
+		    !(bad & (1UL << i)))
+			r |= 1UL << i;
+	return r;
+}
+
+static enum ec_action ec_sync_next(struct ec_vol *v)
+{
+	enum ec_action req = READ_ONCE(v->requested);
+
+	if (req == EC_ACT_FROZEN)
+		return EC_ACT_FROZEN;
+	if (hweight_long(ec_bad_mask(v)) > v->m)
+		return EC_ACT_IDLE;
+	if (ec_rebuild_members(v))
+		return EC_ACT_REBUILD;
+	if (READ_ONCE(v->resync_cp) < ec_sync_end(v))
+		return EC_ACT_RESYNC;
+	if (req == EC_ACT_CHECK || req == EC_ACT_REPAIR)
+		return req;
+	return EC_ACT_IDLE;
+}
+
+/* Rebuild the rebuilding members' part of one slice. */
+static int ec_sync_rebuild(struct ec_io *io)
+{
+	struct ec_vol *v = io->v;
+	u32 unread = ec_blocks(v, io->row, ec_unreadable(v, io->row, io->s1));
+	u32 targets = ec_blocks(v, io->row, ec_rebuild_members(v));
+	unsigned long errs;
+	unsigned int b;
+	int ret;
+
+	if (!targets)
+		return 0;
+	if (hweight32(unread) > v->m)
+		return -EIO;
+	ret = ec_read_decode(io, unread, targets);
+	if (ret)
+		return ret;
+	ec_io_begin(io);
+	for (b = 0; b < v->n; b++)
+		if (targets & (1U << b))
+			ec_io_submit(io, b, b, REQ_OP_WRITE, 0);
+	errs = ec_io_wait(io);
+	if (errs) {
+		ec_io_fail_errors(io, errs, true);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/* Recompute parity; count and (unless checking) rewrite what differs. */
+static int ec_sync_parity(struct ec_io *io, enum ec_action act)
+{
+	struct ec_vol *v = io->v;
+	u32 unread = ec_blocks(v, io->row, ec_unreadable(v, io->row, io->s1));
+	u32 all = (1U << v->n) - 1, dmask = (1U << v->k) - 1, fix = 0;
+	u8 *blk[EC_MAX_N], *scr[EC_MAX_N];
+	unsigned long errs;
+	unsigned int b, p;
+	u64 bad_pages = 0;
+	int ret;
+
+	if (unread & dmask)
+		return 0;	/* data incomplete: nothing to check against */
+	ec_io_alloc(io, (u64)(all & ~dmask) << v->n);
+	ret = ec_read_decode(io, unread, all & ~unread);
+	if (ret)
+		return ret;
+	for (p = io->p0; p < io->p1; p++) {
+		bool diff = false;
+
+		ec_ptrs(io, 0, p, blk);
+		ec_ptrs(io, v->n, p, scr);
+		ec_encode(v->code, PAGE_SIZE, (const u8 * const *)blk,
+			  scr + v->k);
+		for (b = v->k; b < v->n; b++) {
+			if (unread & (1U << b))
+				continue;
+			if (memcmp(blk[b], scr[b], PAGE_SIZE)) {
+				fix |= 1U << b;
+				diff = true;
+			}
+		}
+		if (diff)
+			bad_pages++;
+	}
+	if (act == EC_ACT_CHECK || act == EC_ACT_REPAIR)
+		atomic64_add(bad_pages << 3, &v->mismatches);
+	if (!fix || act == EC_ACT_CHECK)
+		return 0;
+	ec_io_begin(io);
+	for (b = v->k; b < v->n; b++)
+		if (fix & (1U << b))
+			ec_io_submit(io, b, v->n + b, REQ_OP_WRITE, 0);
+	errs = ec_io_wait(io);
+	if (errs) {
+		ec_io_fail_errors(io, errs, true);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+static int ec_sync_slice(struct ec_vol *v, enum ec_action act, sector_t pos)
+{
+	sector_t row = div_u64(pos, v->chunk_sectors);
+	unsigned int s0 = pos - row * v->chunk_sectors;
+	unsigned int tries;
+	struct ec_io *io;
+	int ret = 0;
+
+	io = ec_io_get(v, row, s0, s0 + v->slice_sectors);
+	for (tries = 0; tries <= v->n; tries++) {
+		if (act == EC_ACT_REBUILD)
+			ret = ec_sync_rebuild(io);
+		else
+			ret = ec_sync_parity(io, act);
+		if (ret != -EAGAIN)
+			break;
+	}
+	ec_io_put(io);
+	return ret;
+}
+
+static void ec_sync_throttle(struct ec_vol *v, u64 t0, sector_t done)
+{
+	u64 want_ns, el;
+
+	if (!v->max_rebuild_rate)
+		return;
+	/* done sectors at max_rebuild_rate KiB/s */
+	want_ns = div_u64((u64)done * 512 * NSEC_PER_SEC,
+			  (u64)v->max_rebuild_rate * 1024);
+	el = ktime_get_ns() - t0;
+	if (want_ns > el)
+		schedule_timeout_interruptible(nsecs_to_jiffies(want_ns - el) + 1);
+}
+
+static void ec_sync_run(struct ec_vol *v, enum ec_action act)
+{
+	unsigned int gen = READ_ONCE(v->req_gen);
+	sector_t end = ec_sync_end(v), pos, start;
+	unsigned long rebuilding = ec_rebuild_members(v);
+	u64 t0 = ktime_get_ns();
+	int ret = 0;
+
+	if (act == EC_ACT_REBUILD)
+		start = v->rebuild_cp;
+	else if (act == EC_ACT_RESYNC)
+		start = v->resync_cp;
+	else
+		start = 0;
+	if (act == EC_ACT_CHECK || act == EC_ACT_REPAIR)
+		atomic64_set(&v->mismatches, 0);
+	WRITE_ONCE(v->sync_total, end);
+	WRITE_ONCE(v->sync_done, start);
+	WRITE_ONCE(v->action, act);
+	DMINFO("%s: %s started at sector %llu of %llu",
+	       dm_device_name(dm_table_get_md(v->ti->table)),
+	       ec_action_name(act), (unsigned long long)start,
+	       (unsigned long long)end);
+
+	for (pos = start; pos < end; pos += v->slice_sectors) {
+		if (kthread_should_stop() || READ_ONCE(v->req_gen) != gen)
+			break;
+		if (act == EC_ACT_REBUILD && ec_rebuild_members(v) != rebuilding)
+			break;	/* a member failed: start over with the new set */
+		ret = ec_sync_slice(v, act, pos);
+		if (ret)
+			break;
+		if (act == EC_ACT_REBUILD)
+			WRITE_ONCE(v->rebuild_cp, pos + v->slice_sectors);
+		else if (act == EC_ACT_RESYNC)
+			WRITE_ONCE(v->resync_cp, pos + v->slice_sectors);
+		WRITE_ONCE(v->sync_done, pos + v->slice_sectors);
+		if (time_after(jiffies, v->last_cp + EC_SYNC_CP_INTERVAL)) {
+			v->last_cp = jiffies;
+			ec_meta_commit(v);
+		}
+		ec_sync_throttle(v, t0, pos + v->slice_sectors - start);
+		cond_resched();
+	}
+
+	if (ret) {
+		DMERR("%s: %s stopped at sector %llu: error %d",
+		      dm_device_name(dm_table_get_md(v->ti->table)),
+		      ec_action_name(act), (unsigned long long)pos, ret);
+		WRITE_ONCE(v->requested, EC_ACT_FROZEN);
+	} else if (pos >= end) {
+		unsigned int i;
+
+		if (act == EC_ACT_REBUILD) {
+			for (i = 0; i < v->n; i++)
+				if (rebuilding & (1UL << i))
+					clear_bit(EC_MF_REBUILD, &v->mem[i].flags);
+			v->rebuild_cp = 0;
+		} else if (act == EC_ACT_RESYNC) {
+			v->resync_cp = (sector_t)-1;
+			v->sb_flags |= DM_EC_SB_F_SYNCED;
+		} else if (READ_ONCE(v->req_gen) == gen) {
+			WRITE_ONCE(v->requested, EC_ACT_IDLE);
+		}
+		DMINFO("%s: %s finished, %llu mismatched sectors",
+		       dm_device_name(dm_table_get_md(v->ti->table)),
+		       ec_action_name(act),
+		       (unsigned long long)atomic64_read(&v->mismatches));
+	}
+	v->last_cp = jiffies;
+	ec_meta_commit(v);
+}
+
+static int ec_sync_thread(void *arg)
+{
+	struct ec_vol *v = arg;
+
+	while (!kthread_should_stop()) {
+		enum ec_action act = ec_sync_next(v);
+
+		if (act == EC_ACT_IDLE || act == EC_ACT_FROZEN) {
+			WRITE_ONCE(v->action, act);
+			wait_event_interruptible(v->sync_wait,
+						 kthread_should_stop() ||
+						 READ_ONCE(v->kicked));
+			WRITE_ONCE(v->kicked, false);
+			continue;
+		}
+		WRITE_ONCE(v->kicked, false);
+		ec_sync_run(v, act);
+	}
+	return 0;
+}
+
+void ec_sync_kick(struct ec_vol *v)
+{
+	WRITE_ONCE(v->kicked, true);
+	wake_up(&v->sync_wait);
+}
+
+int ec_sync_start(struct ec_vol *v)
+{
+	struct task_struct *t;
+
+	if (v->sync_task)
+		return 0;
+	init_waitqueue_head(&v->sync_wait);
+	t = kthread_run(ec_sync_thread, v, "ec_sync/%s",
+			dm_device_name(dm_table_get_md(v->ti->table)));
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	v->sync_task = t;
+	return 0;
+}
+
+void ec_sync_stop(struct ec_vol *v)
+{
+	if (!v->sync_task)
+		return;
+	kthread_stop(v->sync_task);
+	v->sync_task = NULL;
+}
+
+int ec_sync_request(struct ec_vol *v, enum ec_action want)
+{
+	enum ec_action cur = READ_ONCE(v->action);
+
+	switch (want) {
+	case EC_ACT_CHECK:
+	case EC_ACT_REPAIR:
+		if (cur == EC_ACT_RESYNC || cur == EC_ACT_REBUILD) {
+			DMERR("%s refused: %s in progress", ec_action_name(want),
+			      ec_action_name(cur));
+			return -EBUSY;
+		}
+		if (hweight_long(ec_bad_mask(v)) > v->m) {
+			DMERR("%s refused: more than %u members lost",
+			      ec_action_name(want), v->m);
+			return -EIO;
+		}
+		break;
+	case EC_ACT_RESYNC:
+		WRITE_ONCE(v->resync_cp, 0);
+		v->sb_flags &= ~DM_EC_SB_F_SYNCED;
+		want = EC_ACT_IDLE;
+		break;
+	default:
+		break;
+	}
+	WRITE_ONCE(v->requested, want);
+	v->req_gen++;
+	ec_sync_kick(v);
+	return 0;
+}

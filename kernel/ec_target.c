@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dm-ec: the "ec" target: table parsing, status, messages, lifecycle.
+ */
+#include <linux/module.h>
+#include <linux/blkdev.h>
+#include <linux/log2.h>
+#include "dm-ec.h"
+
+#define EC_OPT_REBUILD		"rebuild"
+#define EC_OPT_NOSYNC		"nosync"
+#define EC_OPT_RATE		"max_rebuild_rate"
+#define EC_OPT_REGION		"region_size"
+#define EC_DEFAULT_REGION	8192	/* 4 MiB of member space per bit */
+
+static const char * const ec_action_names[] = {
+	[EC_ACT_IDLE] = "idle",
+	[EC_ACT_FROZEN] = "frozen",
+	[EC_ACT_RESYNC] = "resync",
+	[EC_ACT_REBUILD] = "rebuild",
+	[EC_ACT_CHECK] = "check",
+	[EC_ACT_REPAIR] = "repair",
+};
+
+const char *ec_action_name(enum ec_action a)
+{
+	return ec_action_names[a];
+}
+
+/* Members that can neither be read nor written. */
+unsigned long ec_bad_mask(struct ec_vol *v)
+{
+	unsigned long bad = 0;
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (test_bit(EC_MF_MISSING, &v->mem[i].flags) ||
+		    test_bit(EC_MF_FAILED, &v->mem[i].flags))
+			bad |= 1UL << i;
+	return bad;
+}
+
+/*
+ * Mark a member failed. Safe in any context: the superblocks are updated
+ * by ec_meta_commit() from process context (the caller, or meta_work).
+ */
+int ec_member_fail(struct ec_vol *v, unsigned int idx, const char *why)
+{
+	struct ec_member *mb = &v->mem[idx];
+
+	if (test_and_set_bit(EC_MF_FAILED, &mb->flags))
+		return 0;
+	DMERR_LIMIT("%s: member %u (%s) failed: %s",
+		    dm_device_name(dm_table_get_md(v->ti->table)), idx,
+		    mb->dev ? mb->dev->name : "-", why);
+	schedule_work(&v->meta_work);
+	return 1;
+}
+
+static void ec_meta_work(struct work_struct *w)
+{
+	struct ec_vol *v = container_of(w, struct ec_vol, meta_work);
+
+	ec_meta_commit(v);
+}
+
+static int ec_parse_uint(const char *s, unsigned int *out)
+{
+	return kstrtouint(s, 10, out) ? -EINVAL : 0;
+}
+
+static void ec_vol_free(struct ec_vol *v)
+{
+	unsigned int i;
+
+	if (!v)
+		return;
+	for (i = 0; i < EC_MAX_N; i++)
+		if (v->mem[i].dev)
+			dm_put_device(v->ti, v->mem[i].dev);
+	if (v->code) {
+		ec_code_destroy(v->code);
+		kfree(v->code);
+	}
+	kfree(v);
+}
+
+static int ec_parse_opts(struct ec_vol *v, unsigned int argc, char **argv,
+			 char **error)
+{
+	unsigned int i, val;
+
+	for (i = 0; i < argc; i++) {
+		const char *key = argv[i];
+
+		if (!strcasecmp(key, EC_OPT_NOSYNC)) {
+			v->nosync = true;
+			continue;
+		}
+		if (strcasecmp(key, EC_OPT_REBUILD) &&
+		    strcasecmp(key, EC_OPT_RATE) &&
+		    strcasecmp(key, EC_OPT_REGION)) {
+			*error = "ec: unknown optional argument";
+			return -EINVAL;
+		}
+		if (i + 1 >= argc) {
+			*error = "ec: optional argument is missing its value";
+			return -EINVAL;
+		}
+		if (ec_parse_uint(argv[++i], &val)) {
+			*error = "ec: optional argument value is not a number";
+			return -EINVAL;
+		}
+		if (!strcasecmp(key, EC_OPT_REBUILD)) {
+			if (val >= v->n) {
+				*error = "ec: rebuild index is out of range";
+				return -EINVAL;
+			}
+			if (v->rebuild_opt & (1UL << val)) {
+				*error = "ec: rebuild index given twice";
+				return -EINVAL;
+			}
+			v->rebuild_opt |= 1UL << val;
+		} else if (!strcasecmp(key, EC_OPT_RATE)) {
+			v->max_rebuild_rate = val;
+		} else {
+			if (!is_power_of_2(val) || val < 8) {
+				*error = "ec: region_size is not a power of two >= 8";
+				return -EINVAL;
+			}
+			v->region_sectors = val;
+			v->region_set = true;
+		}
+	}
+	return 0;
+}
+
+/*
+ * <k> <m> <chunk_sectors> <#opt_args> [<opt_arg>...] <dev_0> ... <dev_{n-1}>
+ */
+static int ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
+{
+	unsigned int k, m, chunk, nopt, i, j, missing = 0;
+	sector_t min_size = 0;
+	struct ec_vol *v;
+	int ret;
+
+	if (argc < 4) {
+		ti->error = "ec: too few arguments (<k> <m> <chunk_sectors> <#opt_args> ...)";
+		return -EINVAL;
+	}
+	if (ec_parse_uint(argv[0], &k) || k < 1 || k > EC_MAX_K) {
+		ti->error = "ec: k is not a number in 1..31";
+		return -EINVAL;
+	}
+	if (ec_parse_uint(argv[1], &m) || m < 1 || m > EC_MAX_M) {
+		ti->error = "ec: m is not a number in 1..4";
+		return -EINVAL;
+	}
+	if (k + m > EC_MAX_N) {
+		ti->error = "ec: k + m is greater than 32";
+		return -EINVAL;
+	}
+	if (ec_parse_uint(argv[2], &chunk) || !is_power_of_2(chunk) ||
+	    chunk < 8 || chunk > 8192) {
+		ti->error = "ec: chunk_sectors is not a power of two in 8..8192";
+		return -EINVAL;
+	}
+	if (ec_parse_uint(argv[3], &nopt) || nopt > argc - 4) {
+		ti->error = "ec: #opt_args is not a number or exceeds the arguments";
+		return -EINVAL;
+	}
+	if (argc - 4 - nopt != k + m) {
+		ti->error = "ec: the number of member devices is not k + m";
+		return -EINVAL;
+	}
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v) {
+		ti->error = "ec: out of memory";
+		return -ENOMEM;
+	}
+	v->ti = ti;
+	v->k = k;
+	v->m = m;
+	v->n = k + m;
+	v->chunk_sectors = chunk;
+	v->slice_sectors = min_t(unsigned int, chunk, EC_SLICE_SECTORS);
+	v->row_sectors = (sector_t)k * chunk;
+	v->data_offset = DM_EC_DATA_OFFSET;
+	v->region_sectors = EC_DEFAULT_REGION;
+	mutex_init(&v->sb_lock);
+	spin_lock_init(&v->lock);
+	INIT_WORK(&v->meta_work, ec_meta_work);
+
+	ret = ec_parse_opts(v, nopt, argv + 4, &ti->error);
+	if (ret)
+		goto bad;
+
+	argv += 4 + nopt;
+	for (i = 0; i < v->n; i++) {
+		struct ec_member *mb = &v->mem[i];
+		sector_t size;
+
+		atomic_set(&mb->read_errors, 0);
+		atomic_set(&mb->write_errors, 0);
+		if (!strcmp(argv[i], "-")) {
+			set_bit(EC_MF_MISSING, &mb->flags);
+			missing++;
+			continue;
+		}
+		ret = dm_get_device(ti, argv[i], dm_table_get_mode(ti->table),
+				    &mb->dev);
+		if (ret) {
+			ti->error = "ec: member device lookup failed";
+			goto bad;
+		}
+		for (j = 0; j < i; j++) {
+			if (v->mem[j].dev &&
+			    v->mem[j].dev->bdev->bd_dev == mb->dev->bdev->bd_dev) {
+				ti->error = "ec: the same device is given twice";
+				ret = -EINVAL;
+				goto bad;
+			}
+		}
+		size = bdev_nr_sectors(mb->dev->bdev);
+		if (size < DM_EC_DATA_OFFSET + chunk) {
+			ti->error = "ec: member device is too small (needs 4 MiB of metadata + one chunk)";
+			ret = -EINVAL;
+			goto bad;
+		}
+		if (!min_size || size < min_size)
+			min_size = size;
+	}
+	if (missing == v->n) {
+		ti->error = "ec: no member device is present";
+		ret = -EINVAL;
+		goto bad;
+	}
+	v->data_sectors = round_down(min_size - DM_EC_DATA_OFFSET, chunk);
+
+	v->code = kzalloc(sizeof(*v->code), GFP_KERNEL);
+	if (!v->code) {
+		ti->error = "ec: out of memory";
+		ret = -ENOMEM;
+		goto bad;
+	}
+	ret = ec_code_init(v->code, k, m, EC_DEFAULT_CACHE);
+	if (ret) {
+		kfree(v->code);
+		v->code = NULL;
+		ti->error = "ec: cannot set up the code";
+		goto bad;
+	}
+
+	/* Reads superblocks, validates, decides; writes nothing yet. */
+	ret = ec_meta_load(v, &ti->error);
+	if (ret)
+		goto bad;
+	if (ti->len > (sector_t)k * v->data_sectors) {
+		ti->error = "ec: length exceeds k * member data area";
+		ret = -EINVAL;
+		goto bad;
+	}
+	v->rows = DIV_ROUND_UP_SECTOR_T(ti->len, v->row_sectors);
+
+	ret = ec_io_init(v);
+	if (ret) {
+		ti->error = "ec: cannot allocate I/O resources";
+		goto bad;
+	}
+
+	ret = dm_set_target_max_io_len(ti, v->row_sectors);
+	if (ret)
+		goto bad_io;
+	ti->num_flush_bios = v->n;
+	ti->flush_supported = true;
+	ti->per_io_data_size = sizeof(struct ec_bio);
+	ti->private = v;
+	return 0;
+
+bad_io:
+	ec_io_exit(v);
+bad:
+	ec_vol_free(v);
+	return ret;
+}
+
+static void ec_dtr(struct dm_target *ti)
+{
+	struct ec_vol *v = ti->private;
+
+	ec_sync_stop(v);
+	flush_work(&v->meta_work);
+	ec_io_exit(v);
+	ec_vol_free(v);
+}
+
+static char ec_health(struct ec_vol *v, unsigned int i)
+{
+	struct ec_member *mb = &v->mem[i];
+
+	if (test_bit(EC_MF_MISSING, &mb->flags))
+		return '-';
+	if (test_bit(EC_MF_FAILED, &mb->flags))
+		return 'D';
+	if (test_bit(EC_MF_REBUILD, &mb->flags) ||
+	    READ_ONCE(v->resync_cp) < v->rows * v->chunk_sectors)
+		return 'a';
+	return 'A';
+}
+
+static void ec_status(struct dm_target *ti, status_type_t type,
+		      unsigned int flags, char *result, unsigned int maxlen)
+{
+	struct ec_vol *v = ti->private;
+	unsigned int sz = 0, i, nopt = 0;
+
+	switch (type) {
+	case STATUSTYPE_INFO:
+		DMEMIT("%u %u %u ", v->k, v->m, v->n);
+		for (i = 0; i < v->n; i++)
+			DMEMIT("%c", ec_health(v, i));
+		DMEMIT(" %llu/%llu %s %llu %s",
+		       (unsigned long long)READ_ONCE(v->sync_done),
+		       (unsigned long long)READ_ONCE(v->sync_total),
+		       ec_action_name(READ_ONCE(v->action)),
+		       (unsigned long long)atomic64_read(&v->mismatches),
+		       v->code->ops->name);
+		break;
+	case STATUSTYPE_TABLE:
+		nopt = 2 * hweight_long(v->rebuild_opt) + (v->nosync ? 1 : 0) +
+		       (v->max_rebuild_rate ? 2 : 0) +
+		       (v->region_set ? 2 : 0);
+		DMEMIT("%u %u %u %u", v->k, v->m, v->chunk_sectors, nopt);
+		for (i = 0; i < v->n; i++)
+			if (v->rebuild_opt & (1UL << i))
+				DMEMIT(" %s %u", EC_OPT_REBUILD, i);
+		if (v->nosync)
+			DMEMIT(" %s", EC_OPT_NOSYNC);
+		if (v->max_rebuild_rate)
+			DMEMIT(" %s %u", EC_OPT_RATE, v->max_rebuild_rate);
+		if (v->region_set)
+			DMEMIT(" %s %u", EC_OPT_REGION, v->region_sectors);
+		for (i = 0; i < v->n; i++) {
+			if (v->mem[i].dev)
+				DMEMIT(" %u:%u", MAJOR(v->mem[i].dev->bdev->bd_dev),
+				       MINOR(v->mem[i].dev->bdev->bd_dev));
+			else
+				DMEMIT(" -");
+		}
+		break;
+	case STATUSTYPE_IMA:
+		result[0] = '\0';
+		break;
+	}
+}
+
+static int ec_message(struct dm_target *ti, unsigned int argc, char **argv,
+		      char *result, unsigned int maxlen)
+{
+	struct ec_vol *v = ti->private;
+	enum ec_action want;
+	unsigned int idx;
+
+	if (argc == 2 && !strcasecmp(argv[0], "fail")) {
+		if (ec_parse_uint(argv[1], &idx) || idx >= v->n) {
+			DMERR("fail: member index %s is out of range", argv[1]);
+			return -EINVAL;
+		}
+		if (ec_bad_mask(v) & (1UL << idx))
+			return 0;
+		if (hweight_long(ec_bad_mask(v)) >= v->m) {
+			DMERR("fail %u: refused, %u members are already lost and m is %u",
+			      idx, (unsigned int)hweight_long(ec_bad_mask(v)), v->m);
+			return -EBUSY;
+		}
+		ec_member_fail(v, idx, "failed by request");
+		flush_work(&v->meta_work);
+		ec_sync_kick(v);
+		return 0;
+	}
+	if (argc != 1) {
+		DMERR("unknown or malformed message");
+		return -EINVAL;
+	}
+	if (!strcasecmp(argv[0], "check"))
+		want = EC_ACT_CHECK;
+	else if (!strcasecmp(argv[0], "repair"))
+		want = EC_ACT_REPAIR;
+	else if (!strcasecmp(argv[0], "idle"))
+		want = EC_ACT_IDLE;
+	else if (!strcasecmp(argv[0], "frozen"))
+		want = EC_ACT_FROZEN;
+	else if (!strcasecmp(argv[0], "resync"))
+		want = EC_ACT_RESYNC;
+	else {
+		DMERR("unknown message: %s", argv[0]);
+		return -EINVAL;
+	}
+	return ec_sync_request(v, want);
+}
+
+static int ec_iterate_devices(struct dm_target *ti,
+			      iterate_devices_callout_fn fn, void *data)
+{
+	struct ec_vol *v = ti->private;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < v->n; i++)
+		if (v->mem[i].dev)
+			ret = fn(ti, v->mem[i].dev, v->data_offset,
+				 v->data_sectors, data);
+	return ret;
+}
+
+static void ec_io_hints(struct dm_target *ti, struct queue_limits *limits)
+{
+	struct ec_vol *v = ti->private;
+
+	blk_limits_io_min(limits, v->chunk_sectors << SECTOR_SHIFT);
+	blk_limits_io_opt(limits, (unsigned int)(v->row_sectors << SECTOR_SHIFT));
+}
+
+static void ec_presuspend(struct dm_target *ti)
+{
+	ec_sync_stop(ti->private);
+}
+
+static void ec_postsuspend(struct dm_target *ti)
+{
+	struct ec_vol *v = ti->private;
+
+	/* All I/O has drained: the members are consistent. */
+	flush_work(&v->meta_work);
+	v->clean = true;
+	ec_meta_commit(v);
+}
+
+/*
+ * The table was validated in the constructor without writing anything;
+ * the superblocks (formatting blank members) are written only now.
+ */
+static int ec_preresume(struct dm_target *ti)
+{
+	struct ec_vol *v = ti->private;
+
+	v->clean = false;
+	return ec_meta_commit(v);
+}
+
+static void ec_resume(struct dm_target *ti)
+{
+	ec_sync_start(ti->private);
+}
+
+static struct target_type ec_target = {
+	.name = "ec",
+	.version = {1, 0, 0},
+	.module = THIS_MODULE,
+	.ctr = ec_ctr,
+	.dtr = ec_dtr,
+	.map = ec_map,
+	.end_io = ec_end_io,
+	.status = ec_status,
+	.message = ec_message,
+	.iterate_devices = ec_iterate_devices,
+	.io_hints = ec_io_hints,
+	.presuspend = ec_presuspend,
+	.postsuspend = ec_postsuspend,
+	.preresume = ec_preresume,
+	.resume = ec_resume,
+};
+
+int ec_target_register(void)
+{
+	return dm_register_target(&ec_target);
+}
+
+void ec_target_unregister(void)
+{
+	dm_unregister_target(&ec_target);
+}
