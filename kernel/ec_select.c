@@ -71,6 +71,7 @@ static int sel_check(struct sel_ctx *x, const struct ec_gf_ops *ops)
 	u8 coef[SEL_M * SEL_K];
 	unsigned int i, j, r;
 	u32 seed = 0x2545f491;
+	int ret = 0;
 
 	for (r = 0; r < 2 * ARRAY_SIZE(lens); r++) {
 		size_t len = lens[r % ARRAY_SIZE(lens)];
@@ -103,12 +104,18 @@ static int sel_check(struct sel_ctx *x, const struct ec_gf_ops *ops)
 		ec_dot_prod(ops, len, t, src, d2, acc);
 		for (j = 0; j < nout; j++)
 			if (memcmp(x->buf[SEL_K + j], x->buf[SEL_K + SEL_M + j],
-				   SEL_LEN))
-				return -EIO;
+				   SEL_LEN)) {
+				ret = -EIO;
+				goto out;
+			}
 	}
-	/* Restore the real parity rows. */
+out:
+	/*
+	 * Restore the real parity rows, after a failure too: the speed test
+	 * and the round trip of the kernels that follow use them.
+	 */
 	ec_coefs_init(t, SEL_K, SEL_M, &x->code.enc[SEL_K][0], EC_MAX_K);
-	return 0;
+	return ret;
 }
 
 /* MB/s of data encoded, 10+4, 4 KiB chunks, for about 10 ms. */
