@@ -17,7 +17,7 @@ volume is kept in a plain file (on tmpfs).
                                               for each failure set: create the
                                               volume with '-' there, verify,
                                               remove, restore the metadata areas
-  meta-save DIR DEV... / meta-restore DIR DEV...
+  meta-save [--sectors N] DIR DEV... / meta-restore DIR DEV... / meta-cmp DIR DEV...
   sb-dump DEV [--copy 0|1]                    superblock fields as key=value
   sb-set DEV --offset O --fmt F --value V [--copy 0|1|both] [--no-crc]
   mkfiles DIR MANIFEST [--count N] [--seed S] files with a sha256sum manifest
@@ -262,19 +262,11 @@ def cmd_lostcheck(a):
     return 1 if c['lost_wrong'] or c['surv_wrong'] else 0
 
 
-def read_meta(ram):
-    d = Direct(ram, size=META_BYTES)
-    try:
-        return d.pread(META_BYTES, 0)
-    finally:
-        d.close()
-
-
 def restore_meta(ram, saved):
     """Put a member's metadata area back if it changed; True if it did."""
-    d = Direct(ram, write=True, size=META_BYTES)
+    d = Direct(ram, write=True, size=len(saved))
     try:
-        if d.pread(META_BYTES, 0) == saved:
+        if d.pread(len(saved), 0) == saved:
             return False
         d.pwrite(saved, 0)
         os.fsync(d.fd)
@@ -283,18 +275,46 @@ def restore_meta(ram, saved):
         d.close()
 
 
+def read_meta(ram, nbytes=META_BYTES):
+    d = Direct(ram, size=nbytes)
+    try:
+        return d.pread(nbytes, 0)
+    finally:
+        d.close()
+
+
+def snap_path(a, i):
+    return os.path.join(a.dir, 'meta%d' % i)
+
+
 def cmd_meta_save(a):
     os.makedirs(a.dir, exist_ok=True)
     for i, dev in enumerate(a.devs):
-        with open(os.path.join(a.dir, 'meta%d' % i), 'wb') as f:
-            f.write(read_meta(dev))
+        with open(snap_path(a, i), 'wb') as f:
+            f.write(read_meta(dev, a.sectors * SECTOR))
     return 0
 
 
 def cmd_meta_restore(a):
     for i, dev in enumerate(a.devs):
-        with open(os.path.join(a.dir, 'meta%d' % i), 'rb') as f:
+        with open(snap_path(a, i), 'rb') as f:
             restore_meta(dev, f.read())
+    return 0
+
+
+def cmd_meta_cmp(a):
+    """Exit 1 (naming them) if any device's start differs from its snapshot."""
+    bad = []
+    for i, dev in enumerate(a.devs):
+        with open(snap_path(a, i), 'rb') as f:
+            saved = f.read()
+        now = read_meta(dev, len(saved))
+        if now != saved:
+            first = next(j for j in range(len(saved)) if now[j] != saved[j])
+            bad.append('%s (first change at byte %d)' % (dev, first))
+    if bad:
+        out('changed: ' + ', '.join(bad))
+        return 1
     return 0
 
 
@@ -618,8 +638,11 @@ def main():
     s.add_argument('members', nargs='+', help='member_dev=ram_dev')
     s.set_defaults(f=cmd_sweep)
 
-    for name, f in (('meta-save', cmd_meta_save), ('meta-restore', cmd_meta_restore)):
+    for name, f in (('meta-save', cmd_meta_save), ('meta-restore', cmd_meta_restore),
+                    ('meta-cmp', cmd_meta_cmp)):
         s = sp.add_parser(name)
+        s.add_argument('--sectors', type=int, default=DATA_OFFSET,
+                       help='how much of each device (meta-save)')
         s.add_argument('dir')
         s.add_argument('devs', nargs='+')
         s.set_defaults(f=f)

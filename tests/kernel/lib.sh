@@ -419,7 +419,7 @@ health_expect() {
 # kmsg_mark: write a unique marker line to the kernel log, print its id
 kmsg_mark() {
 	local id
-	id="$(basename "$0" .sh)-$$-$RANDOM$RANDOM"
+	id="${0##*/}-$$-$RANDOM$RANDOM"
 	echo "ec-test: mark $id" >/dev/kmsg
 	echo "$id"
 }
