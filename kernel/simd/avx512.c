@@ -10,7 +10,7 @@
 #include "x86_common.h"
 
 #define V	64	/* bytes per vector */
-#define U	2	/* vectors per stream per main-loop iteration */
+#define U	4	/* vectors per stream per main-loop iteration */
 
 static __always_inline __m512i tbl(const u8 *p)
 {

@@ -10,7 +10,10 @@
 #include "x86_common.h"
 
 #define V	16	/* bytes per vector */
-#define U	2	/* vectors per stream per main-loop iteration */
+#define U	4	/* most vectors per stream per main-loop iteration */
+
+/* Vectors per stream per iteration: as many as 16 registers can hold. */
+#define UN(nout)	((nout) == 1 ? 4 : 2)
 
 static __always_inline __m128i ld(const u8 *p)
 {
@@ -74,8 +77,8 @@ static __always_inline void run(size_t len, const struct ec_coefs *t,
 {
 	size_t i = 0;
 
-	for (; i + U * V <= len; i += U * V)
-		step(i, t, src, dst, nout, U, acc);
+	for (; i + UN(nout) * V <= len; i += UN(nout) * V)
+		step(i, t, src, dst, nout, UN(nout), acc);
 	for (; i + V <= len; i += V)
 		step(i, t, src, dst, nout, 1, acc);
 	if (i < len)
