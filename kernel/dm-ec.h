@@ -71,6 +71,7 @@ struct ec_vol {
 	u32 sb_flags;
 	bool formatted;			/* members were blank at load */
 	bool clean;			/* suspended with no I/O in flight */
+	bool activated;			/* resumed at least once */
 	bool region_set;		/* region_size given in the table */
 	struct work_struct meta_work;	/* commits member failures */
 	struct mutex sb_lock;		/* superblock writes */
@@ -145,7 +146,7 @@ int ec_target_register(void);
 void ec_target_unregister(void);
 
 /* ec_meta.c */
-int ec_meta_load(struct ec_vol *v, char **error);
+int ec_meta_load(struct ec_vol *v, char **error, bool verbose);
 int ec_meta_commit(struct ec_vol *v);
 u32 ec_crc32c(u32 crc, const void *buf, size_t len);
 

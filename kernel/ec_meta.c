@@ -86,7 +86,7 @@ static bool ec_sb_geometry_ok(struct ec_vol *v, const struct dm_ec_sb *sb)
 	       le64_to_cpu(sb->data_offset) == DM_EC_DATA_OFFSET;
 }
 
-int ec_meta_load(struct ec_vol *v, char **error)
+int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 {
 	struct dm_ec_sb *sbs, *ref = NULL;
 	unsigned long blank = 0, valid = 0;
@@ -194,12 +194,16 @@ int ec_meta_load(struct ec_vol *v, char **error)
 		v->resync_cp = 0;	/* unclean shutdown: resync everything */
 	else
 		v->resync_cp = (sector_t)-1;
-	if (!(v->sb_flags & DM_EC_SB_F_CLEAN) && (v->sb_flags & DM_EC_SB_F_SYNCED))
+	if (verbose && !(v->sb_flags & DM_EC_SB_F_CLEAN) &&
+	    (v->sb_flags & DM_EC_SB_F_SYNCED))
 		DMWARN("volume was not shut down cleanly: resyncing parity");
 
 	for (i = 0; i < v->n; i++) {
 		struct ec_member *mb = &v->mem[i];
 		u8 state = ref->member_state[i];
+
+		clear_bit(EC_MF_REBUILD, &mb->flags);
+		clear_bit(EC_MF_FAILED, &mb->flags);
 
 		if (blank & (1UL << i))
 			generate_random_uuid(mb->uuid);
@@ -218,10 +222,14 @@ int ec_meta_load(struct ec_vol *v, char **error)
 			set_bit(EC_MF_REBUILD, &mb->flags);
 		} else if (state == DM_EC_MEMBER_REBUILDING) {
 			set_bit(EC_MF_REBUILD, &mb->flags);
+		} else if (state == DM_EC_MEMBER_FAILED) {
+			/* Failed stays failed until replaced (rebuild <idx>). */
+			set_bit(EC_MF_FAILED, &mb->flags);
 		} else if (state != DM_EC_MEMBER_ACTIVE) {
 			/* Missed writes while absent or failed: not trusted. */
-			DMWARN("member %u (%s) is stale: rebuilding it", i,
-			       mb->dev->name);
+			if (verbose)
+				DMWARN("member %u (%s) is stale: rebuilding it",
+				       i, mb->dev->name);
 			set_bit(EC_MF_REBUILD, &mb->flags);
 			v->rebuild_cp = 0;
 		}

@@ -64,6 +64,24 @@ static void ec_meta_work(struct work_struct *w)
 	ec_meta_commit(v);
 }
 
+/*
+ * Constructor errors name the argument and its value. dm core prints
+ * ti->error after the constructor returns, so the text lives in a static
+ * buffer; constructors are serialised by ec_ctr_lock.
+ */
+static DEFINE_MUTEX(ec_ctr_lock);
+static char ec_errbuf[192];
+
+static __printf(2, 3) void ec_err(struct dm_target *ti, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ec_errbuf, sizeof(ec_errbuf), fmt, ap);
+	va_end(ap);
+	ti->error = ec_errbuf;
+}
+
 static int ec_parse_uint(const char *s, unsigned int *out)
 {
 	return kstrtouint(s, 10, out) ? -EINVAL : 0;
@@ -138,7 +156,7 @@ static int ec_parse_opts(struct ec_vol *v, unsigned int argc, char **argv,
 /*
  * <k> <m> <chunk_sectors> <#opt_args> [<opt_arg>...] <dev_0> ... <dev_{n-1}>
  */
-static int ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
+static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 {
 	unsigned int k, m, chunk, nopt, i, j, missing = 0;
 	sector_t min_size = 0;
@@ -146,32 +164,35 @@ static int ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	int ret;
 
 	if (argc < 4) {
-		ti->error = "ec: too few arguments (<k> <m> <chunk_sectors> <#opt_args> ...)";
+		ti->error = "ec: too few arguments: <k> <m> <chunk_sectors> <#opt_args> [<opt_arg>...] <dev>...";
 		return -EINVAL;
 	}
 	if (ec_parse_uint(argv[0], &k) || k < 1 || k > EC_MAX_K) {
-		ti->error = "ec: k is not a number in 1..31";
+		ec_err(ti, "ec: k %s is not a number in 1..%u", argv[0], EC_MAX_K);
 		return -EINVAL;
 	}
 	if (ec_parse_uint(argv[1], &m) || m < 1 || m > EC_MAX_M) {
-		ti->error = "ec: m is not a number in 1..4";
+		ec_err(ti, "ec: m %s is not a number in 1..%u", argv[1], EC_MAX_M);
 		return -EINVAL;
 	}
 	if (k + m > EC_MAX_N) {
-		ti->error = "ec: k + m is greater than 32";
+		ec_err(ti, "ec: k + m = %u is more than %u", k + m, EC_MAX_N);
 		return -EINVAL;
 	}
 	if (ec_parse_uint(argv[2], &chunk) || !is_power_of_2(chunk) ||
 	    chunk < 8 || chunk > 8192) {
-		ti->error = "ec: chunk_sectors is not a power of two in 8..8192";
+		ec_err(ti, "ec: chunk_sectors %s is not a power of two in 8..8192",
+		       argv[2]);
 		return -EINVAL;
 	}
 	if (ec_parse_uint(argv[3], &nopt) || nopt > argc - 4) {
-		ti->error = "ec: #opt_args is not a number or exceeds the arguments";
+		ec_err(ti, "ec: #opt_args %s is not a number of the arguments that follow",
+		       argv[3]);
 		return -EINVAL;
 	}
 	if (argc - 4 - nopt != k + m) {
-		ti->error = "ec: the number of member devices is not k + m";
+		ec_err(ti, "ec: %u member devices given, k + m = %u needed",
+		       argc - 4 - nopt, k + m);
 		return -EINVAL;
 	}
 
@@ -212,20 +233,24 @@ static int ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		ret = dm_get_device(ti, argv[i], dm_table_get_mode(ti->table),
 				    &mb->dev);
 		if (ret) {
-			ti->error = "ec: member device lookup failed";
+			ec_err(ti, "ec: member %u: cannot open device %s", i,
+			       argv[i]);
 			goto bad;
 		}
 		for (j = 0; j < i; j++) {
 			if (v->mem[j].dev &&
 			    v->mem[j].dev->bdev->bd_dev == mb->dev->bdev->bd_dev) {
-				ti->error = "ec: the same device is given twice";
+				ec_err(ti, "ec: member %u: device %s is already member %u",
+				       i, argv[i], j);
 				ret = -EINVAL;
 				goto bad;
 			}
 		}
 		size = bdev_nr_sectors(mb->dev->bdev);
 		if (size < DM_EC_DATA_OFFSET + chunk) {
-			ti->error = "ec: member device is too small (needs 4 MiB of metadata + one chunk)";
+			ec_err(ti, "ec: member %u: device %s is too small: %llu sectors, at least %llu needed",
+			       i, argv[i], (unsigned long long)size,
+			       (unsigned long long)DM_EC_DATA_OFFSET + chunk);
 			ret = -EINVAL;
 			goto bad;
 		}
@@ -254,11 +279,13 @@ static int ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	}
 
 	/* Reads superblocks, validates, decides; writes nothing yet. */
-	ret = ec_meta_load(v, &ti->error);
+	ret = ec_meta_load(v, &ti->error, false);
 	if (ret)
 		goto bad;
 	if (ti->len > (sector_t)k * v->data_sectors) {
-		ti->error = "ec: length exceeds k * member data area";
+		ec_err(ti, "ec: length %llu is more than k * member data area = %llu sectors",
+		       (unsigned long long)ti->len,
+		       (unsigned long long)k * v->data_sectors);
 		ret = -EINVAL;
 		goto bad;
 	}
@@ -283,6 +310,16 @@ bad_io:
 	ec_io_exit(v);
 bad:
 	ec_vol_free(v);
+	return ret;
+}
+
+static int ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
+{
+	int ret;
+
+	mutex_lock(&ec_ctr_lock);
+	ret = __ec_ctr(ti, argc, argv);
+	mutex_unlock(&ec_ctr_lock);
 	return ret;
 }
 
@@ -445,7 +482,22 @@ static void ec_postsuspend(struct dm_target *ti)
 static int ec_preresume(struct dm_target *ti)
 {
 	struct ec_vol *v = ti->private;
+	char *error = NULL;
+	int ret;
 
+	if (!v->activated) {
+		/*
+		 * A table replacing another was loaded while the other was
+		 * live: read the superblocks again now that it is suspended
+		 * and has recorded its last state (clean, failures).
+		 */
+		ret = ec_meta_load(v, &error, true);
+		if (ret) {
+			DMERR("%s", error);
+			return ret;
+		}
+		v->activated = true;
+	}
 	v->clean = false;
 	return ec_meta_commit(v);
 }
