@@ -307,7 +307,7 @@ def cmd_meta_cmp(a):
     bad = []
     for i, dev in enumerate(a.devs):
         with open(snap_path(a, i), 'rb') as f:
-            saved = f.read()
+            saved = f.read(a.sectors * SECTOR)
         now = read_meta(dev, len(saved))
         if now != saved:
             first = next(j for j in range(len(saved)) if now[j] != saved[j])
@@ -642,7 +642,7 @@ def main():
                     ('meta-cmp', cmd_meta_cmp)):
         s = sp.add_parser(name)
         s.add_argument('--sectors', type=int, default=DATA_OFFSET,
-                       help='how much of each device (meta-save)')
+                       help='how much of each device to save or compare')
         s.add_argument('dir')
         s.add_argument('devs', nargs='+')
         s.set_defaults(f=f)
