@@ -15,8 +15,10 @@ KDIR ?= /lib/modules/$(KVER)/build
 endif
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH)
+ARM64_KDIR = $(B)/arm64/usr/src/$(shell ls $(B)/arm64/usr/src 2>/dev/null | grep -E 'arm64$$' | tail -1)
+ARM64_M := $(B)/arm64-mod
 
-.PHONY: all deps module user check check-full bench bench-vm demo style \
+.PHONY: all deps module module-arm64 user check check-full bench bench-vm demo style \
 	sparse install clean help
 
 all: deps module user
@@ -26,6 +28,15 @@ deps:
 
 module:
 	$(KMAKE) modules
+
+# Cross-build for Debian's arm64 kernel in a copy of the sources
+# (build/arm64-mod/dm-ec.ko), leaving the native objects alone.
+module-arm64: deps
+	@rm -rf $(ARM64_M) && mkdir -p $(ARM64_M)
+	@cp -r Kbuild kernel include $(ARM64_M)/
+	@find $(ARM64_M) \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' \) -delete
+	$(MAKE) -C $(ARM64_KDIR) M=$(ARM64_M) ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- W=1 modules
 
 include user/user.mk
 

@@ -57,8 +57,10 @@ int ec_code_init(struct ec_code *c, unsigned int k, unsigned int m,
 	for (j = 0; j < k; j++) {
 		u8 col[EC_MAX_M][2];
 
-		for (i = 0; i < m; i++)
-			col[i][0] = col[i][1] = c->enc[k + i][j];
+		for (i = 0; i < m; i++) {
+			col[i][0] = c->enc[k + i][j];
+			col[i][1] = c->enc[k + i][j];
+		}
 		ec_coefs_init(&c->upd[j], 2, m, &col[0][0], 2);
 	}
 	ec_lock_init(&c->lock);

@@ -60,61 +60,7 @@ typedef spinlock_t ec_lock_t;
 
 #else /* !__KERNEL__ */
 
-#include <stdint.h>
-#include <stddef.h>
-#include <stdbool.h>
-#include <string.h>
-#include <stdlib.h>
-#include <stdio.h>
-#include <errno.h>
-#include <pthread.h>
-#include <time.h>
-
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-
-typedef pthread_mutex_t ec_lock_t;
-#define ec_lock_init(l)		pthread_mutex_init(l, NULL)
-#define ec_lock_destroy(l)	pthread_mutex_destroy(l)
-#define ec_lock(l)		pthread_mutex_lock(l)
-#define ec_unlock(l)		pthread_mutex_unlock(l)
-
-#define ec_zalloc(sz)		calloc(1, sz)
-#define ec_free(p)		free(p)
-#define ec_log(fmt, ...)	do { if (getenv("EC_VERBOSE")) fprintf(stderr, "libec: " fmt "\n", ##__VA_ARGS__); } while (0)
-
-#define ec_popcount(x)		__builtin_popcount(x)
-
-static inline u64 ec_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-#define ec_simd_usable()	true
-#define ec_simd_begin()		do { } while (0)
-#define ec_simd_end()		do { } while (0)
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-#endif
-#ifndef min
-#define min(a, b)		((a) < (b) ? (a) : (b))
-#endif
-#ifndef __aligned
-#define __aligned(x)		__attribute__((aligned(x)))
-#endif
-#ifndef __always_inline
-#define __always_inline		inline __attribute__((always_inline))
-#endif
-#ifndef likely
-#define likely(x)		__builtin_expect(!!(x), 1)
-#define unlikely(x)		__builtin_expect(!!(x), 0)
-#endif
+#include "../user/ec_compat_user.h"
 
 #endif /* __KERNEL__ */
 

@@ -295,8 +295,7 @@ static void ec_copy_span(struct ec_io *io, struct bio *bio, sector_t bvs,
 }
 
 /* Page pointers of columns [area, area + n) at page p. */
-void ec_ptrs(struct ec_io *io, unsigned int area, unsigned int p,
-		    u8 **blk)
+void ec_ptrs(struct ec_io *io, unsigned int area, unsigned int p, u8 **blk)
 {
 	struct ec_vol *v = ec_vol_of(io);
 	unsigned int b;

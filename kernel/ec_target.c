@@ -164,7 +164,7 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	int ret;
 
 	if (argc < 4) {
-		ti->error = "ec: too few arguments: <k> <m> <chunk_sectors> <#opt_args> [<opt_arg>...] <dev>...";
+		ti->error = "ec: too few arguments: <k> <m> <chunk_sectors> <#opt_args> ...";
 		return -EINVAL;
 	}
 	if (ec_parse_uint(argv[0], &k) || k < 1 || k > EC_MAX_K) {
@@ -421,21 +421,12 @@ static int ec_message(struct dm_target *ti, unsigned int argc, char **argv,
 		DMERR("unknown or malformed message");
 		return -EINVAL;
 	}
-	if (!strcasecmp(argv[0], "check"))
-		want = EC_ACT_CHECK;
-	else if (!strcasecmp(argv[0], "repair"))
-		want = EC_ACT_REPAIR;
-	else if (!strcasecmp(argv[0], "idle"))
-		want = EC_ACT_IDLE;
-	else if (!strcasecmp(argv[0], "frozen"))
-		want = EC_ACT_FROZEN;
-	else if (!strcasecmp(argv[0], "resync"))
-		want = EC_ACT_RESYNC;
-	else {
-		DMERR("unknown message: %s", argv[0]);
-		return -EINVAL;
-	}
-	return ec_sync_request(v, want);
+	for (want = EC_ACT_IDLE; want <= EC_ACT_REPAIR; want++)
+		if (want != EC_ACT_REBUILD &&
+		    !strcasecmp(argv[0], ec_action_names[want]))
+			return ec_sync_request(v, want);
+	DMERR("unknown message: %s", argv[0]);
+	return -EINVAL;
 }
 
 static int ec_iterate_devices(struct dm_target *ti,

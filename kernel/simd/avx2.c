@@ -33,7 +33,7 @@ static __always_inline __m256i mul_add(__m256i acc, __m256i tl, __m256i th,
 static __always_inline void step(size_t i, const struct ec_coefs *t,
 				 const u8 * const *src, u8 * const *dst,
 				 const unsigned int nout, const unsigned int nv,
-				 const bool acc)
+				 const bool acc, const bool nt)
 {
 	const __m256i mask = _mm256_set1_epi8(0x0f);
 	__m256i a[EC_MAX_M][U] EC_NOINIT, lo[U] EC_NOINIT, hi[U] EC_NOINIT;
@@ -68,9 +68,14 @@ static __always_inline void step(size_t i, const struct ec_coefs *t,
 #pragma GCC unroll 8
 	for (o = 0; o < nout; o++) {
 #pragma GCC unroll 8
-		for (v = 0; v < nv; v++)
-			_mm256_storeu_si256((__m256i *)(dst[o] + i + v * V),
-					    a[o][v]);
+		for (v = 0; v < nv; v++) {
+			__m256i *d = (__m256i *)(dst[o] + i + v * V);
+
+			if (nt)
+				_mm256_stream_si256(d, a[o][v]);
+			else
+				_mm256_storeu_si256(d, a[o][v]);
+		}
 	}
 }
 
@@ -80,10 +85,16 @@ static __always_inline void run(size_t len, const struct ec_coefs *t,
 {
 	size_t i = 0;
 
+	if (ec_use_nt(len, dst, nout, acc, V)) {
+		for (; i + UN(nout) * V <= len; i += UN(nout) * V)
+			step(i, t, src, dst, nout, UN(nout), acc, true);
+		/* Order the streaming stores before what follows. */
+		_mm_sfence();
+	}
 	for (; i + UN(nout) * V <= len; i += UN(nout) * V)
-		step(i, t, src, dst, nout, UN(nout), acc);
+		step(i, t, src, dst, nout, UN(nout), acc, false);
 	for (; i + V <= len; i += V)
-		step(i, t, src, dst, nout, 1, acc);
+		step(i, t, src, dst, nout, 1, acc, false);
 	if (i < len)
 		ec_gen_dot_prod_off(i, len - i, t, src, dst, acc);
 }

@@ -33,7 +33,7 @@ static __always_inline void step(size_t i, const struct ec_coefs *t,
 				 const u8 * const *src, u8 * const *dst,
 				 const unsigned int nout, const unsigned int nv,
 				 const bool acc, const bool masked,
-				 __mmask64 k)
+				 __mmask64 k, const bool nt)
 {
 	const __m512i mask = _mm512_set1_epi8(0x0f);
 	__m512i a[EC_MAX_M][U] EC_NOINIT, lo[U] EC_NOINIT, hi[U] EC_NOINIT;
@@ -77,6 +77,9 @@ static __always_inline void step(size_t i, const struct ec_coefs *t,
 		for (v = 0; v < nv; v++) {
 			if (masked)
 				_mm512_mask_storeu_epi8(dst[o] + i, k, a[o][v]);
+			else if (nt)
+				_mm512_stream_si512((void *)(dst[o] + i + v * V),
+						    a[o][v]);
 			else
 				_mm512_storeu_si512(dst[o] + i + v * V, a[o][v]);
 		}
@@ -89,13 +92,19 @@ static __always_inline void run(size_t len, const struct ec_coefs *t,
 {
 	size_t i = 0;
 
+	if (ec_use_nt(len, dst, nout, acc, V)) {
+		for (; i + U * V <= len; i += U * V)
+			step(i, t, src, dst, nout, U, acc, false, 0, true);
+		/* Order the streaming stores before what follows. */
+		_mm_sfence();
+	}
 	for (; i + U * V <= len; i += U * V)
-		step(i, t, src, dst, nout, U, acc, false, 0);
+		step(i, t, src, dst, nout, U, acc, false, 0, false);
 	for (; i + V <= len; i += V)
-		step(i, t, src, dst, nout, 1, acc, false, 0);
+		step(i, t, src, dst, nout, 1, acc, false, 0, false);
 	if (i < len)
 		step(i, t, src, dst, nout, 1, acc, true,
-		     _cvtu64_mask64(~0ull >> (64 - (len - i))));
+		     _cvtu64_mask64(~0ull >> (64 - (len - i))), false);
 }
 
 static void avx512_dot_prod(size_t len, const struct ec_coefs *t,

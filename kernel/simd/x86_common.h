@@ -32,4 +32,26 @@
 #define EC_NOINIT
 #endif
 
+/*
+ * Outputs this large are evicted before anyone reads them back: write them
+ * with non-temporal stores, which spares the memory bus the read for
+ * ownership of every line. Not when accumulating (the old contents are
+ * read anyway) nor for outputs not aligned to the vector size.
+ */
+#define EC_NT_MIN	0x100000	/* 1 MiB */
+
+static __always_inline bool ec_use_nt(size_t len, u8 * const *dst,
+				      unsigned int nout, bool acc,
+				      unsigned long align)
+{
+	unsigned int o;
+
+	if (acc || len < EC_NT_MIN)
+		return false;
+	for (o = 0; o < nout; o++)
+		if ((unsigned long)dst[o] & (align - 1))
+			return false;
+	return true;
+}
+
 #endif /* EC_X86_COMMON_H */
