@@ -53,11 +53,10 @@ demo: deps module user
 	@tests/demo.sh
 
 style: deps
-	@scripts/style.sh
+	@scripts/static_checks.sh checkpatch
 
 sparse: deps
-	@$(KMAKE) C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | tee $(B)/sparse.log
-	@! grep -E 'warning|error' $(B)/sparse.log | grep -v '^make'
+	@scripts/static_checks.sh sparse
 
 install: module user
 	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
