@@ -352,6 +352,7 @@ static void ec_status(struct dm_target *ti, status_type_t type,
 {
 	struct ec_vol *v = ti->private;
 	unsigned int sz = 0, i, nopt = 0;
+	unsigned long rebuilding = 0;
 
 	switch (type) {
 	case STATUSTYPE_INFO:
@@ -366,12 +367,21 @@ static void ec_status(struct dm_target *ti, status_type_t type,
 		       v->code->ops->name);
 		break;
 	case STATUSTYPE_TABLE:
-		nopt = 2 * hweight_long(v->rebuild_opt) + (v->nosync ? 1 : 0) +
+		/*
+		 * "rebuild <idx>" only while that member is still rebuilding:
+		 * reloading the line resumes the rebuild, and does not start
+		 * it over once it is done.
+		 */
+		for (i = 0; i < v->n; i++)
+			if ((v->rebuild_opt & (1UL << i)) &&
+			    test_bit(EC_MF_REBUILD, &v->mem[i].flags))
+				rebuilding |= 1UL << i;
+		nopt = 2 * hweight_long(rebuilding) + (v->nosync ? 1 : 0) +
 		       (v->max_rebuild_rate ? 2 : 0) +
 		       (v->region_set ? 2 : 0);
 		DMEMIT("%u %u %u %u", v->k, v->m, v->chunk_sectors, nopt);
 		for (i = 0; i < v->n; i++)
-			if (v->rebuild_opt & (1UL << i))
+			if (rebuilding & (1UL << i))
 				DMEMIT(" %s %u", EC_OPT_REBUILD, i);
 		if (v->nosync)
 			DMEMIT(" %s", EC_OPT_NOSYNC);
