@@ -676,7 +676,7 @@ def main():
     s.set_defaults(f=cmd_dm)
 
     s = sp.add_parser('serve', help='run commands read from stdin, one per '
-                      'line (shell words), each followed by "@@rc=N"')
+                      'line: "<token> <shell words>"; each answer ends with "<token> <rc>"')
     s.set_defaults(f=None)
 
     def run(argv):
@@ -695,17 +695,20 @@ def main():
 
 
 def serve(run):
+    """Each request is "<token> <command words>"; the answer is the
+    command's output, then "<token> <exit status>"."""
     import shlex
     for line in sys.stdin:
+        tok, _, rest = line.strip().partition(' ')
         try:
-            argv = shlex.split(line)
+            argv = shlex.split(rest)
         except ValueError as e:
             out('# ecio serve: %s' % e)
             rc = 2
         else:
             rc = run(argv) if argv else 0
         sys.stderr.flush()
-        out('@@rc=%d' % (rc or 0))
+        out('%s %d' % (tok, rc or 0))
     return 0
 
 

@@ -162,6 +162,14 @@ ec_require_vm() {
 	fi
 	export DM_DISABLE_UDEV=1
 	mkdir -p "$EC_TMP"
+	# The VM's devtmpfs has no /dev/fd (udev would make it); bash's
+	# process substitution and <(...) in tools need it.
+	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+	local i n=0
+	for i in stdin stdout stderr; do
+		[ -e /dev/$i ] || ln -s /proc/self/fd/$n /dev/$i
+		n=$((n + 1))
+	done
 	trap 'ec_cleanup quiet; exit 1' INT TERM
 	trap 'ec_cleanup quiet' EXIT
 }
@@ -437,23 +445,26 @@ kmsg_since() {
 
 ecpy_start() {
 	[ -n "${ECPY_PID:-}" ] && return 0
-	coproc ECPY { exec python3 -I -S "$EC_LIB_DIR/ecio.py" serve 2>&1; }
+	coproc ECPY { exec python3 -B -I -S "$EC_LIB_DIR/ecio.py" serve 2>&1; }
 	EC_BG_PIDS+=("$ECPY_PID")
 }
 
 # ecpy CMD ARGS...: run an ecio.py command in the server, print its output,
-# return its exit status
+# return its exit status. Each request carries a token that the answer's
+# last line repeats ("<token> <rc>"), so a caller that gave up early cannot
+# make the next one read its output.
 ecpy() {
 	local line
 	if [ -z "${ECPY_PID:-}" ]; then
 		diag "ecpy: call ecpy_start (or ec_setup) first"
 		return 2
 	fi
-	printf '%q ' "$@" >&"${ECPY[1]}" || return 2
-	echo >&"${ECPY[1]}"
+	local tok="@@$RANDOM$RANDOM"
+	{ printf '%s ' "$tok"; printf '%q ' "$@"; echo; } >&"${ECPY[1]}" || return 2
 	while IFS= read -r line <&"${ECPY[0]}"; do
 		case $line in
-		@@rc=*) return "${line#@@rc=}" ;;
+		"$tok "*) return "${line#"$tok "}" ;;
+		@@*) diag "ecpy: output of an earlier command: $line" ;;
 		*) printf '%s\n' "$line" ;;
 		esac
 	done

@@ -66,8 +66,10 @@ sets_sample() {
 
 # sweep DESC PREFIX N SETS: one TAP line per failure set
 sweep() {
-	local desc=$1 prefix=$2 n=$3 sets=$4 line t0 cnt=0
+	local desc=$1 prefix=$2 n=$3 sets=$4 line t0 cnt=0 res
 	t0=$(now)
+	res=$(ecpy sweep --name ect_sweep --prefix "$prefix" --ref "$REF" \
+		--sets "$sets" $(members_arg "$n"))
 	while IFS= read -r line; do
 		case $line in
 		"ok "*)
@@ -79,8 +81,7 @@ sweep() {
 			not_ok "$desc: members $2 missing: reads back identical" "${line#fail "$2" }" ;;
 		*) echo "$line" ;;
 		esac
-	done < <(ecpy sweep --name ect_sweep --prefix "$prefix" --ref "$REF" \
-		--sets "$sets" $(members_arg "$n"); echo "# sweep rc $?")
+	done <<<"$res"
 	diag "$desc: $cnt sets in $(elapsed "$t0") s"
 }
 

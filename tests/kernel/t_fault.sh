@@ -75,7 +75,9 @@ round() {
 	tap $? "$name: rebuild finishes"
 	is "$(ec_health f)" AAAAAAAAAAAAAA "$name: every member A"
 	local other
-	other=$(printf '%s\n' $ALL14 | grep -vx "$idx" | shuf -n 4 --random-source=<(yes "$seed") | sort -n | tr '\n' ' ')
+	other=$(printf '%s\n' $ALL14 | grep -vx "$idx" | awk -v s="$seed" \
+		'BEGIN { srand(s) } { print rand(), $1 }' | sort -n | head -4 |
+		awk '{ print $2 }' | sort -n | tr '\n' ' ')
 	ec_reload f "$PREFIX 0 $(ec_devs "$other" $ALL14)"
 	fio $(fio_args "$seed") --verify_only >"$log.v2" 2>&1
 	rc=$?
