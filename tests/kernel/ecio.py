@@ -13,7 +13,8 @@ volume is kept in a plain file (on tmpfs).
   lostcheck DEV REF --chunk C --k K --n N --missing I,J,..
                                               chunk by chunk reads with more
                                               than m members gone
-  sweep --name NAME --prefix "0 L ec K M C 0" --ref REF --sets "1,2;3" DEV...
+  sweep --name NAME --prefix "0 L ec K M C 0" --ref REF --sets "1,2;3"
+        [--span-mib N] MEMBER=RAMDISK...
                                               for each failure set: create the
                                               volume with '-' there, verify,
                                               remove, restore the metadata areas
@@ -234,6 +235,8 @@ def cmd_lostcheck(a):
     size = dev_bytes(a.dev)
     chunk = a.chunk * SECTOR
     missing = set(int(x) for x in a.missing.split(',') if x != '')
+    if a.mib:
+        size = min(size, a.mib << 20)
     d = Direct(a.dev, size=chunk)
     c = dict(lost_eio=0, lost_ok=0, lost_wrong=0, lost_other=0,
              surv_eio=0, surv_ok=0, surv_wrong=0, surv_other=0)
@@ -439,12 +442,18 @@ def cmd_sweep(a):
     n = len(pairs)
     saved = [read_meta(ram) for _, ram in pairs]
     nfail = 0
+    size = os.path.getsize(a.ref)
+    span = min(size, a.span_mib << 20) if a.span_mib else size
+    step = 1 << 20
 
     def restore():
         for i, (_, ram) in enumerate(pairs):
             restore_meta(ram, saved[i])
 
-    for spec in a.sets.split(';'):
+    for nset, spec in enumerate(a.sets.split(';')):
+        # A window of the volume per set, moving 1 MiB on each time.
+        start = (nset * step) % (size - span + step) if span < size else 0
+        start = min(start, size - span)
         missing = sorted(int(x) for x in spec.split(',') if x != '')
         label = ','.join(str(x) for x in missing)
         table = a.prefix + ' ' + ' '.join(
@@ -461,13 +470,11 @@ def cmd_sweep(a):
                 if len(f) < 7 or f[6] != want:
                     why = 'status %r, health should be %s' % (' '.join(f), want)
                 else:
-                    v = verify(dev, a.ref, quiet=True)
-                    if v == 1:
-                        why = 'data differs'
-                        verify(dev, a.ref)
-                    elif v == 2:
-                        why = 'read error'
-                        verify(dev, a.ref)
+                    v = verify(dev, a.ref, start, span, quiet=True)
+                    if v:
+                        why = 'data differs' if v == 1 else 'read error'
+                        why += ' in bytes %d..%d' % (start, start + span)
+                        verify(dev, a.ref, start, span)
             finally:
                 try:
                     dm_remove(a.name)
@@ -628,6 +635,7 @@ def main():
     s.add_argument('--k', type=int, required=True)
     s.add_argument('--n', type=int, required=True)
     s.add_argument('--missing', required=True)
+    s.add_argument('--mib', type=int, default=0, help='only the first MiB')
     s.set_defaults(f=cmd_lostcheck)
 
     s = sp.add_parser('sweep')
@@ -635,6 +643,8 @@ def main():
     s.add_argument('--prefix', required=True)
     s.add_argument('--ref', required=True)
     s.add_argument('--sets', required=True)
+    s.add_argument('--span-mib', type=int, default=0,
+                   help='verify a window of this size per set (0: all)')
     s.add_argument('members', nargs='+', help='member_dev=ram_dev')
     s.set_defaults(f=cmd_sweep)
 
