@@ -26,7 +26,7 @@ ALL14=$(seq 0 13)
 K=10 M=4 C=16
 LEN=$(( 32 * 2048 / (K * C) * (K * C) ))
 PREFIX="0 $LEN ec $K $M $C"
-table() { echo "$PREFIX $(ec_nopt "$2") $(ec_devs "$1" $ALL14)"; }
+table() { echo "$PREFIX $(ec_nopt "${2:-}") $(ec_devs "$1" $ALL14)"; }
 # ec_nopt "OPTS": "<count> OPTS"
 ec_nopt() { if [ -n "$1" ]; then echo "$(wc -w <<<"$1") $1"; else echo 0; fi; }
 
