@@ -52,6 +52,9 @@ bench: deps user
 demo: deps module user
 	@tests/demo.sh
 
+bench-vm: deps module
+	@tests/bench_vm.sh
+
 style: deps
 	@scripts/static_checks.sh checkpatch
 

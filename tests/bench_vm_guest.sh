@@ -1,0 +1,260 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/bench_vm_guest.sh - dm-ec against dm-raid raid6 at the dm level,
+# inside the test VM (tests/bench_vm.sh boots it). 14 brd RAM disks serve
+# as members of, in turn:
+#
+#   ec64k   dm-ec 10+4, chunk 128 sectors (64 KiB), nosync
+#   ec4m    dm-ec 10+4, chunk 8192 sectors (4 MiB), nosync  (BENCH_EC4M=0 skips)
+#   raid6   dm-raid raid6_zr, 64 KiB chunk, nosync, no metadata devices
+#
+# and fio (direct=1, libaio) runs on each: sequential 1 MiB write (which
+# also fills the test area) and read, sequential write in whole stripes
+# (bs = data members x chunk), random 4 KiB write and read, then
+# sequential 1 MiB reads with members missing (dm-ec: 1, 2, 4; raid6: 1,
+# 2). Every result line also carries where the CPU time went: the guest's
+# busy share of its vCPUs, and the seconds spent in fio, in kworkers (dm-ec
+# works in a workqueue, "kecd"), and in md's raid thread.
+#
+# Results: a line per test as it ends, a table at the end, the fio JSON in
+# $EC_RESULTS/fio/. Knobs (environment): BENCH_RUNTIME (s, default 10),
+# BENCH_SIZE_MIB (test area, default 384), BENCH_EC4M (1).
+
+set -u
+if [ "${EC_VM:-}" != 1 ] || [ "$(id -u)" != 0 ]; then
+	echo "$0: runs only as root inside the test VM (use 'make bench-vm')" >&2
+	exit 77
+fi
+export DM_DISABLE_UDEV=1
+
+N=14 K=10 M=4
+RAM_MIB=128
+RT=${BENCH_RUNTIME:-10}
+SZ=${BENCH_SIZE_MIB:-384}
+EC4M=${BENCH_EC4M:-1}
+OUT=${EC_RESULTS:-/tmp}/fio
+RES=/tmp/bench-results	# target test mbs iops busy% fio_s kworker_s md_s
+mkdir -p "$OUT"
+: >"$RES"
+FAILS=0
+
+log() { printf '%s\n' "$*"; }
+up() { cut -d' ' -f1 /proc/uptime; }
+
+# --- CPU accounting --------------------------------------------------------
+# cpu_snap: "busy total fio kworker md ecsync" in clock ticks. busy/total
+# from /proc/stat; the rest summed over every thread of /proc/*/task/*.
+cpu_snap() {
+	local busy
+	busy=$(awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i;
+		print t - $5 - $6, t; exit }' /proc/stat)
+	# stat: pid (comm) state ... utime=14 stime=15; comm may hold spaces
+	cat /proc/[0-9]*/task/[0-9]*/stat 2>/dev/null | awk -v b="$busy" '
+		{
+			l = index($0, "("); r = 0
+			for (i = length($0); i > 0; i--) if (substr($0, i, 1) == ")") { r = i; break }
+			comm = substr($0, l + 1, r - l - 1)
+			n = split(substr($0, r + 2), f, " ")
+			t = f[12] + f[13]
+			if (comm ~ /^fio/) fio += t
+			else if (comm ~ /^kworker/) kw += t
+			else if (comm ~ /^md.*_raid/) md += t
+			else if (comm ~ /^ec_sync/) es += t
+		}
+		END { printf "%s %d %d %d %d\n", b, fio, kw, md, es }'
+}
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+
+# --- fio ---------------------------------------------------------------------
+# bench TARGET TEST DEV FIO_ARGS...: run one fio job, print and record it
+bench() {
+	local tgt=$1 test=$2 dev=$3 s0 s1 json
+	shift 3
+	json=$OUT/$tgt-$test.json
+	s0=$(cpu_snap)
+	fio --name="$tgt-$test" --filename="$dev" --direct=1 --ioengine=libaio \
+		--numjobs=1 --group_reporting --output-format=json \
+		--output="$json" "$@" >/dev/null 2>"$json.err"
+	local rc=$?
+	s1=$(cpu_snap)
+	if [ $rc -ne 0 ] || [ ! -s "$json" ]; then
+		log "  $tgt $test: fio failed (exit $rc): $(head -c 400 "$json.err")"
+		FAILS=$((FAILS + 1))
+		echo "$tgt $test - - - - - -" >>"$RES"
+		return 1
+	fi
+	# bytes/s and IOPS of whichever direction ran, errors, runtime
+	local r
+	r=$(jq -r '.jobs[0] | [ (.read.bw_bytes + .write.bw_bytes),
+		(.read.iops + .write.iops), .error,
+		((.read.runtime + .write.runtime) / 1000),
+		((.read.io_bytes + .write.io_bytes) / 1048576) ] | @tsv' "$json" 2>/dev/null)
+	local bw iops err secs mib
+	read -r bw iops err secs mib <<<"$r"
+	if [ "${err:-1}" != 0 ]; then
+		log "  $tgt $test: fio reports error $err"
+		FAILS=$((FAILS + 1))
+	fi
+	# s0, s1: busy total fio kworker md ecsync (6 fields each)
+	echo "$s0 $s1 $bw $iops $secs $mib" | awk -v tgt="$tgt" -v test="$test" -v hz="$HZ" '{
+		db = $7 - $1; dt = $8 - $2
+		busy = dt > 0 ? 100 * db / dt : 0
+		printf "%s %s %.1f %.0f %.0f %.1f %.1f %.1f %.0f\n", tgt, test, $13 / 1e6, $14, busy,
+			($9 - $3) / hz, ($10 - $4) / hz, ($11 - $5) / hz, $16
+	}' >>"$RES"
+	tail -n 1 "$RES" | awk '{
+		printf "  %-6s %-10s %8.1f MB/s %8.0f IOPS   cpu busy %3d%%  fio %4.1fs kworker %4.1fs md %4.1fs  (%s MiB)\n",
+			$1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+}
+
+# the standard set on a healthy volume
+bench_healthy() {
+	local tgt=$1 dev=$2 full_bs=$3
+	bench "$tgt" seqwrite "$dev" --rw=write --bs=1M --iodepth=16 --size=${SZ}M --runtime=$((RT * 2))
+	bench "$tgt" seqread "$dev" --rw=read --bs=1M --iodepth=16 --size=${SZ}M --runtime=$RT --time_based
+	bench "$tgt" fullwrite "$dev" --rw=write --bs="$full_bs" --iodepth=16 --size=${SZ}M --runtime=$RT --time_based
+	bench "$tgt" randwrite "$dev" --rw=randwrite --bs=4k --iodepth=16 --size=${SZ}M --runtime=$RT --time_based --randrepeat=0
+	bench "$tgt" randread "$dev" --rw=randread --bs=4k --iodepth=16 --size=${SZ}M --runtime=$RT --time_based --randrepeat=0
+}
+bench_degraded() {
+	local tgt=$1 dev=$2 nmiss=$3
+	bench "$tgt" "deg${nmiss}read" "$dev" --rw=read --bs=1M --iodepth=16 --size=${SZ}M --runtime=$RT --time_based
+}
+
+# --- setup -----------------------------------------------------------------
+log "== setup: $N brd RAM disks of $RAM_MIB MiB, dm-ec, dm-raid"
+log "guest: $(nproc) vCPU, $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo), kernel $(uname -r), fio $(fio --version)"
+modprobe dm-mod
+modprobe brd rd_nr=$N rd_size=$((RAM_MIB * 1024)) max_part=0 || { log "cannot load brd"; exit 1; }
+sh "$EC_ROOT/tests/vm/load-ko.sh" || { log "cannot load dm-ec.ko"; exit 1; }
+modprobe dm-raid || { log "cannot load dm-raid"; exit 1; }
+dmesg | grep -E 'dm-ec: (using|.*encode)|raid6: (using|.*gen\(\))' | sed 's/^\[[^]]*\] /  kernel: /'
+MEMSZ=$(blockdev --getsz /dev/ram0)
+RAMDEV=()
+for i in $(seq 0 $((N - 1))); do RAMDEV[i]=/dev/ram$i; done
+
+# wipe_meta: zero the first 4 MiB of every member (blank for dm-ec)
+wipe_meta() {
+	local i
+	for i in $(seq 0 $((N - 1))); do
+		dd if=/dev/zero of=/dev/ram$i bs=1M count=4 oflag=direct status=none
+	done
+}
+# devlist MISSING: member list with "-" at the indexes in MISSING
+devlist() {
+	local miss=" $1 " i out=()
+	for i in $(seq 0 $((N - 1))); do
+		if [[ $miss == *" $i "* ]]; then out+=(-); else out+=("${RAMDEV[i]}"); fi
+	done
+	echo "${out[*]}"
+}
+
+# --- dm-ec -----------------------------------------------------------------
+ec_run() {
+	local tgt=$1 chunk=$2 len dev=/dev/mapper/bench_ec miss
+	len=$((K * ((MEMSZ - 8192) / chunk * chunk)))
+	log ""
+	log "== $tgt: dm-ec $K+$M, chunk $chunk sectors, $((len / 2048)) MiB"
+	wipe_meta
+	dmsetup create bench_ec --table "0 $len ec $K $M $chunk 1 nosync $(devlist "")" ||
+		{ log "dmsetup create failed"; FAILS=$((FAILS + 1)); return 1; }
+	log "  status: $(dmsetup status bench_ec)"
+	bench_healthy "$tgt" "$dev" $((K * chunk / 2))k
+	log "  status: $(dmsetup status bench_ec)"
+	for miss in "0" "0 3" "0 3 6 9"; do
+		dmsetup remove bench_ec &&
+			dmsetup create bench_ec --table "0 $len ec $K $M $chunk 0 $(devlist "$miss")" ||
+			{ log "create with $miss missing failed"; FAILS=$((FAILS + 1)); return 1; }
+		log "  missing $miss: $(dmsetup status bench_ec | cut -d' ' -f4-)"
+		bench_degraded "$tgt" "$dev" "$(wc -w <<<"$miss")"
+	done
+	dmsetup remove bench_ec
+}
+
+# --- dm-raid raid6 -----------------------------------------------------------
+# raid_table MISSING: members as major:minor without metadata devices
+raid_table() {
+	local miss=" $1 " i d out=""
+	local len=$(((N - 2) * MEMSZ))
+	for i in $(seq 0 $((N - 1))); do
+		if [[ $miss == *" $i "* ]]; then
+			out+=" - -"
+		else
+			d=$(stat -L -c '%t %T' /dev/ram$i)
+			set -- $d
+			out+=" - $((16#$1)):$((16#$2))"
+		fi
+	done
+	echo "0 $len raid raid6_zr 4 128 nosync region_size 8192 $N$out"
+}
+raid_run() {
+	local tgt=raid6 dev=/dev/mapper/bench_r6 miss
+	log ""
+	log "== raid6: dm-raid raid6_zr, chunk 128 sectors, nosync, $(((N - 2) * MEMSZ / 2048)) MiB"
+	log "  table: $(raid_table "")"
+	dmsetup create bench_r6 --table "$(raid_table "")" ||
+		{ log "dmsetup create raid6 failed"; FAILS=$((FAILS + 1)); return 1; }
+	log "  status: $(dmsetup status bench_r6)"
+	bench_healthy "$tgt" "$dev" $(((N - 2) * 64))k
+	log "  status: $(dmsetup status bench_r6)"
+	for miss in "0" "0 3"; do
+		dmsetup remove bench_r6 &&
+			dmsetup create bench_r6 --table "$(raid_table "$miss")" ||
+			{ log "create raid6 with $miss missing failed"; FAILS=$((FAILS + 1)); return 1; }
+		log "  missing $miss: $(dmsetup status bench_r6 | cut -d' ' -f4-)"
+		bench_degraded "$tgt" "$dev" "$(wc -w <<<"$miss")"
+	done
+	dmsetup remove bench_r6
+}
+
+t0=$(up)
+ec_run ec64k 128
+raid_run
+[ "$EC4M" = 1 ] && ec_run ec4m 8192
+log ""
+log "== done in $(awk -v a="$(up)" -v b="$t0" 'BEGIN { printf "%d", a - b }') s"
+
+# --- table ---------------------------------------------------------------------
+# markdown: test | ec64k MB/s (IOPS) | raid6 | ec64k/raid6 | ec4m | ec4m/raid6
+log ""
+log "== results (MB/s; IOPS for random 4 KiB; ratio = dm-ec / raid6)"
+awk '
+	{ v[$1, $2] = $3; io[$1, $2] = $4; cpu[$1, $2] = $5 "% " $7 "s"; tg[$1] = 1 }
+	function cell(t, x) {
+		if (!((t, x) in v) || v[t, x] == "-") return "-"
+		if (x ~ /^rand/) return sprintf("%.1f (%.0f IOPS)", v[t, x], io[t, x])
+		return sprintf("%.1f", v[t, x])
+	}
+	function ratio(t, x, r) {
+		if (!((t, x) in v) || !((r, x) in v) || v[r, x] == "-" || v[t, x] == "-" || v[r, x] == 0) return "-"
+		return sprintf("%.2fx", v[t, x] / v[r, x])
+	}
+	END {
+		n = split("seqwrite seqread fullwrite randwrite randread deg1read deg2read deg4read", T, " ")
+		split("seq write 1M|seq read 1M|seq write full stripe|rand write 4k|rand read 4k|seq read, 1 missing|seq read, 2 missing|seq read, 4 missing (ec only)", L, "|")
+		printf "| test | dm-ec 64K | raid6 64K | ec/raid6 | dm-ec 4M | ec4M/raid6 |\n"
+		printf "|---|---|---|---|---|---|\n"
+		for (i = 1; i <= n; i++) {
+			x = T[i]
+			printf "| %s | %s | %s | %s | %s | %s |\n", L[i], cell("ec64k", x),
+				cell("raid6", x), ratio("ec64k", x, "raid6"),
+				cell("ec4m", x), ratio("ec4m", x, "raid6")
+		}
+		printf "\nCPU per test (guest busy %% of all vCPUs, kworker seconds):\n"
+		printf "| test | dm-ec 64K | raid6 64K | dm-ec 4M |\n|---|---|---|---|\n"
+		for (i = 1; i <= n; i++) {
+			x = T[i]
+			printf "| %s | %s | %s | %s |\n", L[i],
+				((("ec64k", x) in cpu) ? cpu["ec64k", x] : "-"),
+				((("raid6", x) in cpu) ? cpu["raid6", x] : "-"),
+				((("ec4m", x) in cpu) ? cpu["ec4m", x] : "-")
+		}
+	}' "$RES"
+cp "$RES" "$OUT/results.txt"
+log ""
+log "raw: target test MB/s IOPS busy% fio_s kworker_s md_s MiB"
+sed 's/^/  /' "$RES"
+
+rmmod dm_ec 2>/dev/null
+[ "$FAILS" -eq 0 ]
