@@ -47,6 +47,19 @@ enum ec_action {
 	EC_ACT_REPAIR,
 };
 
+/* Netlink state of a volume (ec_netlink.c). */
+struct ec_nl_vol {
+	struct list_head node;		/* in the list of volumes */
+	u64 id;				/* dump cursor */
+	unsigned long failed;		/* failures not yet announced */
+	unsigned long progress;		/* jiffies of the last progress event */
+	bool last_valid;		/* a sync/check run has ended */
+	u8 last_action;			/* enum ec_action of that run */
+	u8 last_result;			/* enum dm_ec_result */
+	u64 last_time;			/* seconds since the epoch */
+	u64 last_mismatch;		/* sectors */
+};
+
 struct ec_vol {
 	struct dm_target *ti;
 	unsigned int k, m, n;
@@ -102,7 +115,10 @@ struct ec_vol {
 	sector_t rebuild_cp;		/* rebuilding members in sync below */
 	sector_t sync_done, sync_total;	/* of the current or last run, sectors */
 	atomic64_t mismatches;		/* sectors, last check/repair */
+	atomic64_t repaired;		/* sectors rewritten by the last repair */
 	unsigned long last_cp;		/* jiffies of last checkpoint */
+
+	struct ec_nl_vol nl;
 };
 
 /*
@@ -181,6 +197,19 @@ void ec_sync_stop(struct ec_vol *v);
 void ec_sync_kick(struct ec_vol *v);
 int ec_sync_request(struct ec_vol *v, enum ec_action want);
 const char *ec_action_name(enum ec_action a);
+
+/* ec_netlink.c */
+int ec_nl_init(void);
+void ec_nl_exit(void);
+void ec_nl_vol_add(struct ec_vol *v);
+void ec_nl_vol_del(struct ec_vol *v);
+/* ec_nl_member_failed() is safe in any context; the others may sleep. */
+void ec_nl_member_failed(struct ec_vol *v, unsigned int idx);
+void ec_nl_meta_work(struct ec_vol *v);
+void ec_nl_sync_started(struct ec_vol *v, enum ec_action act);
+void ec_nl_sync_progress(struct ec_vol *v, enum ec_action act);
+void ec_nl_sync_finished(struct ec_vol *v, enum ec_action act, int ret,
+			 bool complete, unsigned long rebuilt);
 
 /* Layout: block b of stripe s lives on member (b + s) % n. */
 static inline unsigned int ec_member_of(const struct ec_vol *v, sector_t row,

@@ -19,17 +19,28 @@ static int __init dm_ec_init(void)
 		pr_err("dm-ec: codec initialisation failed (%d)\n", ret);
 		return ret;
 	}
+	ret = ec_nl_init();
+	if (ret) {
+		pr_err("dm-ec: cannot register the generic netlink family (%d)\n",
+		       ret);
+		return ret;
+	}
 	ret = ec_target_register();
 	if (ret) {
 		pr_err("dm-ec: cannot register the target (%d)\n", ret);
-		return ret;
+		goto err_target;
 	}
 	return 0;
+
+err_target:
+	ec_nl_exit();
+	return ret;
 }
 
 static void __exit dm_ec_exit(void)
 {
 	ec_target_unregister();
+	ec_nl_exit();
 }
 
 module_init(dm_ec_init);

@@ -122,6 +122,14 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 
 	if (!ref) {
 		/* A new volume: every present member is blank. */
+		if (hweight_long(ec_bad_mask(v)) > v->m) {
+			snprintf(msg, sizeof(msg),
+				 "ec: a new volume with %u of %u members missing: at most m = %u may be",
+				 (unsigned int)hweight_long(ec_bad_mask(v)), v->n, v->m);
+			*error = msg;
+			ret = -EINVAL;
+			goto out;
+		}
 		v->formatted = true;
 		generate_random_uuid(v->array_uuid);
 		for (i = 0; i < v->n; i++)

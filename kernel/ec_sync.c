@@ -7,6 +7,8 @@
  */
 #include <linux/delay.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/mm.h>
+#include <linux/mm.h>
 #include "dm-ec.h"
 
 static sector_t ec_sync_end(struct ec_vol *v)
@@ -72,15 +74,85 @@ static int ec_sync_rebuild(struct ec_io *io)
 	return 0;
 }
 
-/* Recompute parity; count and (unless checking) rewrite what differs. */
+/* Scratch for locating bad blocks: a plan and 2m pages. */
+struct ec_locate {
+	struct ec_plan plan;
+	u8 rec[EC_MAX_M][PAGE_SIZE];	/* reconstructed erased blocks */
+	u8 par[EC_MAX_M][PAGE_SIZE];	/* parity recomputed from them */
+};
+
+/*
+ * Is the stripe page consistent once the blocks of E (unreadable ones and
+ * the candidates) are replaced by what the others say they should be?
+ * On success the candidates' rebuilt contents are in lc->rec.
+ */
+static bool ec_consistent_without(struct ec_vol *v, struct ec_locate *lc,
+				  u8 **blk, u32 e)
+{
+	u8 *vec[EC_MAX_N], *par[EC_MAX_M];
+	unsigned int b, i;
+
+	if (ec_plan_get(v->code, e, &lc->plan))
+		return false;
+	for (b = 0; b < v->n; b++)
+		vec[b] = blk[b];
+	for (i = 0; i < lc->plan.nerr; i++)
+		vec[lc->plan.missing[i]] = lc->rec[i];
+	ec_plan_apply(v->code, &lc->plan, PAGE_SIZE, vec);
+	for (i = 0; i < v->m; i++)
+		par[i] = lc->par[i];
+	ec_encode(v->code, PAGE_SIZE, (const u8 * const *)vec, par);
+	for (i = 0; i < v->m; i++)
+		if (memcmp(par[i], vec[v->k + i], PAGE_SIZE))
+			return false;
+	return true;
+}
+
+/*
+ * Find the one or two blocks that make a stripe page inconsistent. With r
+ * parities to spare (m minus unreadable blocks), up to r / 2 bad blocks
+ * can be told apart from good ones. Returns the mask of located blocks
+ * with their correct contents in lc->rec (in ascending block order,
+ * skipping unreadable blocks), or 0 when they cannot be located.
+ */
+static u32 ec_locate(struct ec_vol *v, struct ec_locate *lc, u8 **blk,
+		     u32 unread)
+{
+	unsigned int r = v->m - hweight32(unread), a, b;
+
+	if (r >= 2) {
+		for (a = 0; a < v->n; a++)
+			if (!(unread & (1U << a)) &&
+			    ec_consistent_without(v, lc, blk, unread | 1U << a))
+				return 1U << a;
+	}
+	if (r >= 4) {
+		for (a = 0; a < v->n; a++)
+			for (b = a + 1; b < v->n; b++)
+				if (!(unread & (1U << a | 1U << b)) &&
+				    ec_consistent_without(v, lc, blk,
+							  unread | 1U << a | 1U << b))
+					return 1U << a | 1U << b;
+	}
+	return 0;
+}
+
+/*
+ * Recompute parity and compare. A resync rewrites parity that differs. A
+ * check counts mismatched sectors; a repair also locates the bad blocks
+ * (any member, data or parity) and rewrites exactly those; what cannot be
+ * located is counted and left alone, so a repair never overwrites a
+ * correct member.
+ */
 static int ec_sync_parity(struct ec_io *io, enum ec_action act)
 {
 	struct ec_vol *v = io->v;
 	u32 unread = ec_blocks(v, io->row, ec_unreadable(v, io->row, io->s1));
 	u32 all = (1U << v->n) - 1, dmask = (1U << v->k) - 1, fix = 0;
 	u8 *blk[EC_MAX_N], *scr[EC_MAX_N];
+	struct ec_locate *lc = NULL;
+	unsigned int b, i, p, noio;
 	unsigned long errs;
-	unsigned int b, p;
 	u64 bad_pages = 0;
 	int ret;
 
@@ -91,31 +163,59 @@ static int ec_sync_parity(struct ec_io *io, enum ec_action act)
 	if (ret)
 		return ret;
 	for (p = io->p0; p < io->p1; p++) {
-		bool diff = false;
+		u32 diff = 0, bad;
 
 		ec_ptrs(io, 0, p, blk);
 		ec_ptrs(io, v->n, p, scr);
 		ec_encode(v->code, PAGE_SIZE, (const u8 * const *)blk,
 			  scr + v->k);
-		for (b = v->k; b < v->n; b++) {
-			if (unread & (1U << b))
-				continue;
-			if (memcmp(blk[b], scr[b], PAGE_SIZE)) {
-				fix |= 1U << b;
-				diff = true;
-			}
+		for (b = v->k; b < v->n; b++)
+			if (!(unread & (1U << b)) &&
+			    memcmp(blk[b], scr[b], PAGE_SIZE))
+				diff |= 1U << b;
+		if (!diff)
+			continue;
+		bad_pages++;
+		if (act == EC_ACT_RESYNC) {
+			for (b = v->k; b < v->n; b++)
+				if (diff & (1U << b))
+					memcpy(blk[b], scr[b], PAGE_SIZE);
+			fix |= diff;
+			continue;
 		}
-		if (diff)
-			bad_pages++;
+		if (act != EC_ACT_REPAIR)
+			continue;
+		if (!lc) {
+			noio = memalloc_noio_save();
+			lc = kvmalloc(sizeof(*lc), GFP_KERNEL);
+			memalloc_noio_restore(noio);
+		}
+		bad = lc ? ec_locate(v, lc, blk, unread) : 0;
+		if (!bad) {
+			DMERR_LIMIT("%s: stripe %llu: mismatch cannot be located, left as is",
+				    dm_device_name(dm_table_get_md(v->ti->table)),
+				    (unsigned long long)io->row);
+			continue;
+		}
+		for (b = 0, i = 0; b < v->n; b++) {
+			if (!(unread & (1U << b)) && (bad & (1U << b)))
+				memcpy(blk[b], lc->rec[i], PAGE_SIZE);
+			if ((unread | bad) & (1U << b))
+				i++;
+		}
+		fix |= bad;
+		atomic64_add(8, &v->repaired);
 	}
+	kvfree(lc);
 	if (act == EC_ACT_CHECK || act == EC_ACT_REPAIR)
 		atomic64_add(bad_pages << 3, &v->mismatches);
 	if (!fix || act == EC_ACT_CHECK)
 		return 0;
+	/* Rewrite the fixed blocks (pages left unchanged are rewritten as read). */
 	ec_io_begin(io);
-	for (b = v->k; b < v->n; b++)
+	for (b = 0; b < v->n; b++)
 		if (fix & (1U << b))
-			ec_io_submit(io, b, v->n + b, REQ_OP_WRITE, 0);
+			ec_io_submit(io, b, b, REQ_OP_WRITE, 0);
 	errs = ec_io_wait(io);
 	if (errs) {
 		ec_io_fail_errors(io, errs, true);
@@ -173,8 +273,10 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 		start = v->resync_cp;
 	else
 		start = 0;
-	if (act == EC_ACT_CHECK || act == EC_ACT_REPAIR)
+	if (act == EC_ACT_CHECK || act == EC_ACT_REPAIR) {
 		atomic64_set(&v->mismatches, 0);
+		atomic64_set(&v->repaired, 0);
+	}
 	WRITE_ONCE(v->sync_total, end);
 	WRITE_ONCE(v->sync_done, start);
 	WRITE_ONCE(v->action, act);
@@ -182,6 +284,7 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 	       dm_device_name(dm_table_get_md(v->ti->table)),
 	       ec_action_name(act), (unsigned long long)start,
 	       (unsigned long long)end);
+	ec_nl_sync_started(v, act);	/* netlink event */
 
 	for (pos = start; pos < end; pos += v->slice_sectors) {
 		if (kthread_should_stop() || READ_ONCE(v->req_gen) != gen)
@@ -196,6 +299,7 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 		else if (act == EC_ACT_RESYNC)
 			WRITE_ONCE(v->resync_cp, pos + v->slice_sectors);
 		WRITE_ONCE(v->sync_done, pos + v->slice_sectors);
+		ec_nl_sync_progress(v, act);	/* netlink event, <= 1/s */
 		if (time_after(jiffies, v->last_cp + EC_SYNC_CP_INTERVAL)) {
 			v->last_cp = jiffies;
 			ec_meta_commit(v);
@@ -230,6 +334,7 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 	}
 	v->last_cp = jiffies;
 	ec_meta_commit(v);
+	ec_nl_sync_finished(v, act, ret, !ret && pos >= end, rebuilding);
 }
 
 static int ec_sync_thread(void *arg)

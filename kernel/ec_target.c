@@ -53,6 +53,7 @@ int ec_member_fail(struct ec_vol *v, unsigned int idx, const char *why)
 	DMERR_LIMIT("%s: member %u (%s) failed: %s",
 		    dm_device_name(dm_table_get_md(v->ti->table)), idx,
 		    mb->dev ? mb->dev->name : "-", why);
+	ec_nl_member_failed(v, idx);	/* netlink event, from meta_work */
 	schedule_work(&v->meta_work);
 	return 1;
 }
@@ -62,6 +63,7 @@ static void ec_meta_work(struct work_struct *w)
 	struct ec_vol *v = container_of(w, struct ec_vol, meta_work);
 
 	ec_meta_commit(v);
+	ec_nl_meta_work(v);		/* netlink: member failed events */
 }
 
 /*
@@ -103,8 +105,8 @@ static void ec_vol_free(struct ec_vol *v)
 	kfree(v);
 }
 
-static int ec_parse_opts(struct ec_vol *v, unsigned int argc, char **argv,
-			 char **error)
+static int ec_parse_opts(struct ec_vol *v, struct dm_target *ti,
+			 unsigned int argc, char **argv)
 {
 	unsigned int i, val;
 
@@ -118,32 +120,41 @@ static int ec_parse_opts(struct ec_vol *v, unsigned int argc, char **argv,
 		if (strcasecmp(key, EC_OPT_REBUILD) &&
 		    strcasecmp(key, EC_OPT_RATE) &&
 		    strcasecmp(key, EC_OPT_REGION)) {
-			*error = "ec: unknown optional argument";
+			ec_err(ti, "ec: unknown optional argument %s", key);
 			return -EINVAL;
 		}
 		if (i + 1 >= argc) {
-			*error = "ec: optional argument is missing its value";
+			ec_err(ti, "ec: optional argument %s is missing its value",
+			       key);
 			return -EINVAL;
 		}
 		if (ec_parse_uint(argv[++i], &val)) {
-			*error = "ec: optional argument value is not a number";
+			ec_err(ti, "ec: %s %s: not a non-negative number", key,
+			       argv[i]);
 			return -EINVAL;
 		}
 		if (!strcasecmp(key, EC_OPT_REBUILD)) {
 			if (val >= v->n) {
-				*error = "ec: rebuild index is out of range";
+				ec_err(ti, "ec: rebuild %u: index out of range 0..%u",
+				       val, v->n - 1);
 				return -EINVAL;
 			}
 			if (v->rebuild_opt & (1UL << val)) {
-				*error = "ec: rebuild index given twice";
+				ec_err(ti, "ec: rebuild %u is given twice", val);
 				return -EINVAL;
 			}
 			v->rebuild_opt |= 1UL << val;
+			if (hweight_long(v->rebuild_opt) > v->m) {
+				ec_err(ti, "ec: rebuild: more than m = %u members to rebuild",
+				       v->m);
+				return -EINVAL;
+			}
 		} else if (!strcasecmp(key, EC_OPT_RATE)) {
 			v->max_rebuild_rate = val;
 		} else {
 			if (!is_power_of_2(val) || val < 8) {
-				*error = "ec: region_size is not a power of two >= 8";
+				ec_err(ti, "ec: region_size %u is not a power of two >= 8",
+				       val);
 				return -EINVAL;
 			}
 			v->region_sectors = val;
@@ -214,7 +225,7 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	spin_lock_init(&v->lock);
 	INIT_WORK(&v->meta_work, ec_meta_work);
 
-	ret = ec_parse_opts(v, nopt, argv + 4, &ti->error);
+	ret = ec_parse_opts(v, ti, nopt, argv + 4);
 	if (ret)
 		goto bad;
 
@@ -304,6 +315,7 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ti->flush_supported = true;
 	ti->per_io_data_size = sizeof(struct ec_bio);
 	ti->private = v;
+	ec_nl_vol_add(v);		/* netlink: visible once live */
 	return 0;
 
 bad_io:
@@ -327,6 +339,7 @@ static void ec_dtr(struct dm_target *ti)
 {
 	struct ec_vol *v = ti->private;
 
+	ec_nl_vol_del(v);		/* netlink: no more requests */
 	ec_sync_stop(v);
 	flush_work(&v->meta_work);
 	ec_io_exit(v);
