@@ -39,6 +39,17 @@ $(UB)/libec.a: $(LIBEC_OBJ)
 $(UB)/ec_bench: user/ec_bench.c $(UB)/libec.a
 	$(UCC) $(UCFLAGS) -o $@ $< $(UB)/libec.a -lisal -pthread
 
-user: $(UB)/libec.a $(UB)/ec_bench
+NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
+DM_LIBS = $(shell pkg-config --libs devmapper)
+
+$(UB)/ecctl: user/ecctl.c $(UB)/libec.a include/uapi/linux/dm-ec.h include/uapi/linux/dm-ec-format.h
+	$(UCC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $< $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
+
+$(B)/tests/nlfuzz: tests/kernel/nlfuzz.c include/uapi/linux/dm-ec.h
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $<
+
+user: $(UB)/libec.a $(UB)/ec_bench $(UB)/ecctl $(B)/tests/nlfuzz
 
 -include tests/codec/codec.mk
