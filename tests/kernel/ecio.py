@@ -73,10 +73,12 @@ class Direct:
             raise OSError(errno.EIO, "short read %d of %d at %d" % (got, n, off))
         return bytes(mv)
 
-    def pwrite(self, data, off):
+    def pwrite(self, data, off, boff=0):
+        """boff: start this far into the (page-aligned) buffer, so that the
+        bio's first segment does not start at a page boundary."""
         n = len(data)
-        self.buf[:n] = data
-        done = os.pwritev(self.fd, [memoryview(self.buf)[:n]], off)
+        self.buf[boff:boff + n] = data
+        done = os.pwritev(self.fd, [memoryview(self.buf)[boff:boff + n]], off)
         if done != n:
             raise OSError(errno.EIO, "short write %d of %d at %d" % (done, n, off))
 
@@ -134,7 +136,7 @@ def cmd_randwrite(a):
     chunk = a.chunk * SECTOR
     stripe = chunk * a.k
     maxb = min(a.max_mib << 20, size)
-    d = Direct(a.dev, write=True, size=max(maxb, stripe * 3, 1 << 20))
+    d = Direct(a.dev, write=True, size=max(maxb, stripe * 3, 1 << 20) + 4096)
     r = ref_open(a.ref, size)
     pat = Pattern(a.seed)
     rng = random.Random(a.seed * 7 + 1)
@@ -175,9 +177,13 @@ def cmd_randwrite(a):
         if n <= 0:
             continue
         data = pat.make(off, n)
-        d.pwrite(data, off)
+        # Buffers not page aligned too (as filesystems' metadata buffers).
+        boff = rng.choice([0, 0, lbs, 4096 - lbs]) if lbs < 4096 and a.misalign else 0
+        d.pwrite(data, off, boff)
         os.pwrite(r, data, off)
         kinds[kind] = kinds.get(kind, 0) + 1
+        if boff:
+            kinds['misaligned'] = kinds.get('misaligned', 0) + 1
     os.fsync(d.fd)
     d.close()
     os.close(r)
@@ -619,6 +625,8 @@ def main():
     s.add_argument('--seed', type=int, default=2)
     s.add_argument('--lbs', type=int, default=512)
     s.add_argument('--max-mib', type=int, default=8)
+    s.add_argument('--misalign', type=int, default=1,
+                   help='also use buffers starting inside a page (default 1)')
     s.set_defaults(f=cmd_randwrite)
 
     s = sp.add_parser('verify')
