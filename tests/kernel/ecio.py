@@ -10,6 +10,8 @@ volume is kept in a plain file (on tmpfs).
   randwrite DEV REF --chunk C --k K [--ops N] [--seed S] [--max-mib M]
                                               mixed random writes
   verify DEV REF [--start S --len L]          read DEV, compare with REF
+  randread DEV REF [--count N] [--lbs B] [--chunk C]
+                                              small reads at random offsets
   lostcheck DEV REF --chunk C --k K --n N --missing I,J,..
                                               chunk by chunk reads with more
                                               than m members gone
@@ -65,9 +67,9 @@ class Direct:
         self.buf = mmap.mmap(-1, size)
         self.size = size
 
-    def pread(self, n, off):
+    def pread(self, n, off, boff=0):
         """n bytes at off; raises OSError on I/O error or short read."""
-        mv = memoryview(self.buf)[:n]
+        mv = memoryview(self.buf)[boff:boff + n]
         got = os.preadv(self.fd, [mv], off)
         if got != n:
             raise OSError(errno.EIO, "short read %d of %d at %d" % (got, n, off))
@@ -228,6 +230,45 @@ def verify(dev, ref, start=0, length=None, quiet=False):
                 % (dev, bad, first))
         return 1
     return 0
+
+
+def randread(dev, ref, count, seed, lbs=512, chunk=8, quiet=False):
+    """Random reads, lbs..3 chunks long at lbs-aligned offsets, into
+    buffers that do not always start at a page boundary. 0 equal,
+    1 mismatch, 2 I/O error."""
+    size = dev_bytes(dev)
+    rng = random.Random(seed)
+    cb = chunk * SECTOR
+    d = Direct(dev, size=3 * cb + 8192)
+    rc = 0
+    try:
+        with open(ref, 'rb') as r:
+            for _ in range(count):
+                n = rng.choice([lbs, lbs, 2 * lbs, cb, cb + lbs, 3 * cb,
+                                rng.randint(1, 3 * cb // lbs) * lbs])
+                n = min(n, 3 * cb)
+                off = rng.randint(0, (size - n) // lbs) * lbs
+                boff = rng.choice([0, lbs, 4096 - lbs]) if lbs < 4096 else 0
+                try:
+                    got = d.pread(n, off, boff)
+                except OSError as e:
+                    if not quiet:
+                        out('# randread %s: error reading %d bytes at %d: %s'
+                            % (dev, n, off, e))
+                    return 2
+                r.seek(off)
+                if got != r.read(n):
+                    if not quiet:
+                        out('# randread %s: %d bytes at byte %d (buffer offset %d) differ'
+                            % (dev, n, off, boff))
+                    rc = 1
+    finally:
+        d.close()
+    return rc
+
+
+def cmd_randread(a):
+    return randread(a.dev, a.ref, a.count, a.seed, a.lbs, a.chunk)
 
 
 def cmd_verify(a):
@@ -481,6 +522,12 @@ def cmd_sweep(a):
                         why = 'data differs' if v == 1 else 'read error'
                         why += ' in bytes %d..%d' % (start, start + span)
                         verify(dev, a.ref, start, span)
+                    elif a.randreads:
+                        v = randread(dev, a.ref, a.randreads, nset, a.lbs,
+                                     a.chunk)
+                        if v:
+                            why = 'small random reads: ' + \
+                                ('data differs' if v == 1 else 'read error')
             finally:
                 try:
                     dm_remove(a.name)
@@ -636,6 +683,15 @@ def main():
     s.add_argument('--len', type=int)
     s.set_defaults(f=cmd_verify)
 
+    s = sp.add_parser('randread')
+    s.add_argument('dev')
+    s.add_argument('ref')
+    s.add_argument('--count', type=int, default=500)
+    s.add_argument('--seed', type=int, default=1)
+    s.add_argument('--lbs', type=int, default=512)
+    s.add_argument('--chunk', type=int, default=8)
+    s.set_defaults(f=cmd_randread)
+
     s = sp.add_parser('lostcheck')
     s.add_argument('dev')
     s.add_argument('ref')
@@ -653,6 +709,10 @@ def main():
     s.add_argument('--sets', required=True)
     s.add_argument('--span-mib', type=int, default=0,
                    help='verify a window of this size per set (0: all)')
+    s.add_argument('--randreads', type=int, default=0,
+                   help='and this many small random reads per set')
+    s.add_argument('--lbs', type=int, default=512)
+    s.add_argument('--chunk', type=int, default=8)
     s.add_argument('members', nargs='+', help='member_dev=ram_dev')
     s.set_defaults(f=cmd_sweep)
 

@@ -24,6 +24,9 @@ VOL_MIB=${EC_DATA_MIB:-32}
 # set, so the sets together cover all of it): a degraded read of 4 KiB
 # chunks costs seconds per MiB under TCG.
 SPAN_MIB=${EC_SWEEP_MIB:-4}
+# ... and does this many small reads (512 B .. 3 chunks, at any sector, into
+# buffers not always page aligned) at random places.
+RANDREADS=${EC_SWEEP_READS:-100}
 REF=$EC_TMP/ref
 
 ec_setup 14
@@ -73,7 +76,8 @@ sweep() {
 	local desc=$1 prefix=$2 n=$3 sets=$4 line t0 cnt=0 res
 	t0=$(now)
 	res=$(ecpy sweep --name ect_sweep --prefix "$prefix" --ref "$REF" \
-		--sets "$sets" --span-mib "$SPAN_MIB" $(members_arg "$n"))
+		--sets "$sets" --span-mib "$SPAN_MIB" --randreads "$RANDREADS" \
+		--lbs "$LBS" --chunk "$CHUNK" $(members_arg "$n"))
 	while IFS= read -r line; do
 		case $line in
 		"ok "*)
@@ -98,6 +102,7 @@ data_phase() {
 	ec_create d "0 $len ec $k $m $chunk 1 nosync $(ec_devs "" $(seq 0 $((n - 1))))"
 	tap $? "$k+$m chunk $chunk: create, $((len / 2048)) MiB" || return 1
 	lbs=$(lbs d)
+	LBS=$lbs CHUNK=$chunk
 	diag "logical block size $lbs"
 	t0=$(now)
 	rm -f "$REF"
