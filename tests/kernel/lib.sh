@@ -452,7 +452,9 @@ ecpy_start() {
 # ecpy CMD ARGS...: run an ecio.py command in the server, print its output,
 # return its exit status. Each request carries a token that the answer's
 # last line repeats ("<token> <rc>"), so a caller that gave up early cannot
-# make the next one read its output.
+# make the next one read its output. Bash gives the coprocess' descriptors
+# to command substitutions but not to pipeline members or process
+# substitutions: use `x=$(ecpy ...)` or a file, never `ecpy ... | cmd`.
 ecpy() {
 	local line
 	if [ -z "${ECPY_PID:-}" ]; then

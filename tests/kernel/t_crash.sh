@@ -39,7 +39,8 @@ tap $? "writes, each batch ending with fsync"
 
 crash_image
 tap $? "copy the members while the volume is live (the power cut)"
-sb=$(ecpy sb-dump /dev/ram0 | awk -F= '$1 == "flags" { print $2 }')
+ecpy sb-dump /dev/ram0 >"$EC_TMP/sb"
+sb=$(awk -F= '$1 == "flags" { print $2 }' "$EC_TMP/sb")
 [ -n "$sb" ] && [ $((sb & 1)) -eq 0 ]
 todo $? "the live volume's superblock is not marked clean (flags $sb)"
 power_cut
