@@ -96,12 +96,24 @@ static u8 ec_nl_health(struct ec_vol *v, unsigned int lost)
 	return lost ? DM_EC_HEALTH_DEGRADED : DM_EC_HEALTH_OK;
 }
 
+/* The device-mapper name (dm_device_name() is the disk's, "dm-N"). */
+static int ec_nl_name(struct ec_vol *v, char *name)
+{
+	int ret = dm_copy_name_and_uuid(ec_nl_md(v), name, NULL);
+
+	if (ret)
+		name[0] = '\0';
+	return ret;
+}
+
 /* Identity of a volume: in replies and in events. */
 static int ec_nl_put_id(struct sk_buff *skb, struct ec_vol *v)
 {
 	struct mapped_device *md = ec_nl_md(v);
+	char name[DM_NAME_LEN];
 
-	if (nla_put_string(skb, DM_EC_A_NAME, dm_device_name(md)) ||
+	ec_nl_name(v, name);
+	if (nla_put_string(skb, DM_EC_A_NAME, name) ||
 	    nla_put_u32(skb, DM_EC_A_DEV, disk_devt(dm_disk(md))) ||
 	    nla_put(skb, DM_EC_A_UUID, DM_EC_UUID_LEN, v->array_uuid))
 		return -EMSGSIZE;
@@ -203,7 +215,7 @@ static struct ec_vol *ec_nl_find(struct genl_info *info)
 {
 	struct nlattr *name = info->attrs[DM_EC_A_NAME];
 	struct nlattr *dev = info->attrs[DM_EC_A_DEV];
-	struct mapped_device *md;
+	char vname[DM_NAME_LEN];
 	struct ec_vol *v;
 
 	if (!name && !dev) {
@@ -214,10 +226,10 @@ static struct ec_vol *ec_nl_find(struct genl_info *info)
 	list_for_each_entry(v, &ec_nl_vols, nl.node) {
 		if (!ec_nl_live(v))
 			continue;
-		md = ec_nl_md(v);
-		if (name && strcmp(nla_data(name), dm_device_name(md)))
+		if (name && (ec_nl_name(v, vname) ||
+			     strcmp(nla_data(name), vname)))
 			continue;
-		if (dev && nla_get_u32(dev) != disk_devt(dm_disk(md)))
+		if (dev && nla_get_u32(dev) != disk_devt(dm_disk(ec_nl_md(v))))
 			continue;
 		return v;
 	}
