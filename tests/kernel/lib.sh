@@ -297,6 +297,17 @@ ec_wipe() {
 	done
 }
 
+# ec_wipe_for LEN K CHUNK I...: zero what a volume of LEN sectors uses on
+# members I... (metadata area + data area, whole chunks), so that "nosync"
+# is true: data written for another geometry would leave the parity of the
+# new one wrong wherever the new volume is not written in whole stripes.
+ec_wipe_for() {
+	local len=$1 k=$2 chunk=$3 per
+	shift 3
+	per=$(( (len + k * chunk - 1) / (k * chunk) * chunk ))
+	ec_wipe $(( (EC_DATA_OFFSET + per + 2047) / 2048 * 2048 )) "$@"
+}
+
 # ec_hash_members [SECTORS] I...: one sha256 per member's RAM disk (of its
 # first SECTORS), "i hash" lines
 ec_hash_members() {

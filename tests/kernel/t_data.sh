@@ -98,7 +98,7 @@ data_phase() {
 	local k=$1 m=$2 chunk=$3 ops=$4 n=$(($1 + $2)) len t0 lbs
 	len=$(length "$k" "$chunk")
 	TABLE_PREFIX="0 $len ec $k $m $chunk 0"
-	ec_wipe 16 $(seq 0 $((n - 1)))
+	ec_wipe_for "$len" "$k" "$chunk" $(seq 0 $((n - 1)))
 	ec_create d "0 $len ec $k $m $chunk 1 nosync $(ec_devs "" $(seq 0 $((n - 1))))"
 	tap $? "$k+$m chunk $chunk: create, $((len / 2048)) MiB" || return 1
 	lbs=$(lbs d)

@@ -25,7 +25,7 @@ fs_round() {
 	prefix="0 $len ec 10 4 $chunk"
 	mountpoint -q "$MNT" && umount "$MNT"
 	dmsetup remove ect_fs >/dev/null 2>&1
-	ec_wipe 16 $ALL14
+	ec_wipe_for "$len" 10 "$chunk" $ALL14
 	ec_create fs "$prefix 1 nosync $(ec_devs "" $ALL14)"
 	tap $? "$name: create $((len / 2048)) MiB volume" || return 1
 
