@@ -58,6 +58,7 @@ struct ec_nl_vol {
 	u8 last_result;			/* enum dm_ec_result */
 	u64 last_time;			/* seconds since the epoch */
 	u64 last_mismatch;		/* sectors */
+	u64 runs;			/* runs ended since load */
 };
 
 struct ec_vol {

@@ -185,6 +185,8 @@ static int ec_nl_put_volume(struct sk_buff *skb, struct ec_vol *v)
 	    nla_put_u32(skb, DM_EC_A_MAX_REBUILD_RATE,
 			READ_ONCE(v->max_rebuild_rate)) ||
 	    nla_put_u64_64bit(skb, DM_EC_A_EVENTS, READ_ONCE(v->events),
+			      DM_EC_A_PAD) ||
+	    nla_put_u64_64bit(skb, DM_EC_A_SYNC_RUNS, READ_ONCE(v->nl.runs),
 			      DM_EC_A_PAD))
 		return -EMSGSIZE;
 
@@ -539,6 +541,7 @@ void ec_nl_sync_finished(struct ec_vol *v, enum ec_action act, int ret,
 	WRITE_ONCE(v->nl.last_time, ktime_get_real_seconds());
 	WRITE_ONCE(v->nl.last_mismatch, atomic64_read(&v->mismatches));
 	WRITE_ONCE(v->nl.last_valid, true);
+	WRITE_ONCE(v->nl.runs, v->nl.runs + 1);
 	ec_nl_event(v, DM_EC_EVENT_SYNC_FINISHED, -1, act, result);
 	if (act != EC_ACT_REBUILD || !complete)
 		return;

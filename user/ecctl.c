@@ -282,7 +282,7 @@ struct vol_info {
 	uint32_t flags, rate;
 	bool last_valid;
 	unsigned int last_action, last_result;
-	uint64_t last_time, last_mismatch;
+	uint64_t last_time, last_mismatch, runs;
 	struct member_info mem[MAX_N];
 };
 
@@ -541,6 +541,7 @@ static int parse_volume(struct nl_msg *msg, void *arg)
 	v->flags = get_u32(tb, DM_EC_A_FLAGS);
 	v->rate = get_u32(tb, DM_EC_A_MAX_REBUILD_RATE);
 	v->events = get_u64(tb, DM_EC_A_EVENTS);
+	v->runs = get_u64(tb, DM_EC_A_SYNC_RUNS);
 	if (tb[DM_EC_A_LAST_ACTION]) {
 		v->last_valid = true;
 		v->last_action = get_u8(tb, DM_EC_A_LAST_ACTION);
@@ -1383,7 +1384,7 @@ static int cmd_monitor(int argc, char **argv)
  * ended. kind: "rebuild" waits for no member syncing and no rebuild;
  * "check"/"repair" for the scrub to finish.
  */
-static int wait_sync(const char *name, const char *kind, uint64_t t_start)
+static int wait_sync(const char *name, const char *kind, uint64_t runs0)
 {
 	bool tty = isatty(STDOUT_FILENO), seen = false;
 	double t0 = now_s(), tl = t0, last_print = 0;
@@ -1428,8 +1429,8 @@ static int wait_sync(const char *name, const char *kind, uint64_t t_start)
 				    name);
 				return 1;
 			}
-		} else if (!running && (seen || (v.last_valid &&
-						  v.last_time >= t_start))) {
+		} else if (!running && v.runs > runs0 && v.last_valid &&
+			   !strcmp(action_name(v.last_action), kind)) {
 			break;
 		}
 		if (running && t > tl + 0.2 && v.sync_done > dl) {
@@ -1666,7 +1667,7 @@ static int cmd_replace(int argc, char **argv)
 		return 1;
 	}
 	devs[idx] = argv[optind + 2];
-	t = time(NULL);
+	t = v.runs;
 	if (reload(&v, devs, 1UL << idx))
 		return 1;
 	printf("%s: member %d replaced by %s, rebuilding\n", v.name, idx,
@@ -1719,7 +1720,7 @@ static int cmd_rebuild(int argc, char **argv)
 		printf("%s: nothing to rebuild\n", v.name);
 		return 0;
 	}
-	return wait ? wait_sync(v.name, "rebuild", time(NULL)) : 0;
+	return wait ? wait_sync(v.name, "rebuild", v.runs) : 0;
 }
 
 static int cmd_scrub(int argc, char **argv)
@@ -1729,6 +1730,7 @@ static int cmd_scrub(int argc, char **argv)
 		{ "wait", no_argument, NULL, OPT_WAIT }, HELP_OPT, { 0 }
 	};
 	bool wait = false, repair = false;
+	struct vol_info v;
 	const char *name;
 	uint64_t t;
 	int c;
@@ -1746,7 +1748,9 @@ static int cmd_scrub(int argc, char **argv)
 	if (argc - optind != 1)
 		return usage_err("one volume name is needed");
 	name = argv[optind];
-	t = time(NULL);
+	if (get_volume(name, &v))
+		return 1;
+	t = v.runs;
 	if (nl_action(name, DM_EC_CMD_SET_ACTION, DM_EC_A_SYNC_ACTION, NLA_U8,
 		      repair ? DM_EC_ACTION_REPAIR : DM_EC_ACTION_CHECK,
 		      repair ? "start repair" : "start check"))
@@ -1895,8 +1899,8 @@ static int cmd_examine(int argc, char **argv)
 		       best);
 		printf(", \"version\": %u, \"array_uuid\": \"%s\", \"member_uuid\": \"%s\"",
 		       le32toh(sb->version), au, mu);
-		printf(", \"member_index\": %u, \"role\": \"%s\", \"k\": %u, \"m\": %u"
-		       ", \"chunk_sectors\": %u", idx, "member", k, m,
+		printf(", \"member_index\": %u, \"k\": %u, \"m\": %u"
+		       ", \"chunk_sectors\": %u", idx, k, m,
 		       le32toh(sb->chunk_sectors));
 		printf(", \"data_offset\": %" PRIu64 ", \"data_sectors\": %" PRIu64
 		       ", \"max_volume_sectors\": %" PRIu64,

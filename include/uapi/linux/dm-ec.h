@@ -40,6 +40,7 @@
  *	DM_EC_A_LAST_RESULT: NLA_U8, enum dm_ec_result of that run
  *	DM_EC_A_LAST_TIME: NLA_U64, when it ended, seconds since the epoch
  *	DM_EC_A_LAST_MISMATCH: NLA_U64, mismatched sectors it found
+ *	DM_EC_A_SYNC_RUNS: NLA_U64, sync/rebuild/check runs ended since load
  *	DM_EC_A_MEMBERS: NLA_NESTED
  *		0: NLA_NESTED (the array index is the member index)
  *			DM_EC_MEMBER_A_INDEX: NLA_U8, slot, 0..k+m-1
@@ -137,6 +138,7 @@ enum dm_ec_attr {
 	DM_EC_A_MEMBERS,
 	DM_EC_A_MEMBER_INDEX,
 	DM_EC_A_EVENT,
+	DM_EC_A_SYNC_RUNS,
 	__DM_EC_A_LAST,
 	DM_EC_A_MAX = __DM_EC_A_LAST - 1
 };
