@@ -118,6 +118,18 @@ struct ec_vol {
 	atomic64_t mismatches;		/* sectors, last check/repair */
 	atomic64_t repaired;		/* sectors rewritten by the last repair */
 	unsigned long last_cp;		/* jiffies of last checkpoint */
+	bool resync_bitmap;		/* resync only regions dirty in bm_disk */
+	bool rebuild_bitmap;		/* rebuild only regions dirty in bm_disk */
+
+	/* write-intent bitmap (ec_bitmap.c) */
+	unsigned long bm_nbits;
+	unsigned long *bm_disk;		/* bits set on disk */
+	unsigned long *bm_touched;	/* written since the last clearing pass */
+	u16 *bm_count;			/* writes in flight per region */
+	struct page **bm_pages;		/* on-disk image, one buffer per page */
+	spinlock_t bm_lock;		/* bm_disk, bm_touched, bm_count */
+	struct mutex bm_io_lock;	/* bitmap writes */
+	struct delayed_work bm_work;	/* lazy clearing */
 
 	struct ec_nl_vol nl;
 };
@@ -191,6 +203,16 @@ static inline void *ec_io_buf(struct ec_io *io, unsigned int col,
 {
 	return page_address(io->pages[col * EC_SLICE_PAGES + p - io->pbase]);
 }
+
+/* ec_bitmap.c */
+void ec_bitmap_geometry(struct ec_vol *v);
+int ec_bitmap_init(struct ec_vol *v);
+void ec_bitmap_exit(struct ec_vol *v);
+int ec_bitmap_load(struct ec_vol *v, bool formatted);
+void ec_bitmap_startwrite(struct ec_vol *v, sector_t row);
+void ec_bitmap_endwrite(struct ec_vol *v, sector_t row);
+void ec_bitmap_clear_idle(struct ec_vol *v);
+bool ec_bitmap_dirty(struct ec_vol *v, sector_t ms, unsigned int len);
 
 /* ec_sync.c */
 int ec_sync_start(struct ec_vol *v);

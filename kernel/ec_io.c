@@ -528,6 +528,8 @@ static void ec_bio_work(struct work_struct *w)
 		d0 = 0;
 		d1 = v->chunk_sectors;
 	}
+	if (bio_data_dir(bio) == WRITE)
+		ec_bitmap_startwrite(v, row);
 	for (s = round_down(d0, v->slice_sectors); s < d1 && !ret;
 	     s += v->slice_sectors) {
 		if (bio_data_dir(bio) == WRITE)
@@ -535,6 +537,8 @@ static void ec_bio_work(struct work_struct *w)
 		else
 			ret = ec_read_slice(v, bio, a, b, row, s);
 	}
+	if (bio_data_dir(bio) == WRITE)
+		ec_bitmap_endwrite(v, row);
 done:
 	eb->own = true;
 	bio->bi_status = errno_to_blk_status(ret);

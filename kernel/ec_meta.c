@@ -139,6 +139,9 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 		v->resync_cp = v->nosync ? (sector_t)-1 : 0;
 		v->sb_flags = v->nosync ? DM_EC_SB_F_SYNCED : 0;
 		v->rebuild_cp = 0;
+		v->resync_bitmap = false;
+		v->rebuild_bitmap = false;
+		ec_bitmap_geometry(v);
 		goto out;
 	}
 
@@ -192,16 +195,24 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 
 	memcpy(v->array_uuid, ref->array_uuid, 16);
 	v->data_sectors = le64_to_cpu(ref->data_sectors);
+	if (le32_to_cpu(ref->region_sectors))
+		v->region_sectors = le32_to_cpu(ref->region_sectors);
+	ec_bitmap_geometry(v);
 	v->events = le64_to_cpu(ref->events);
 	v->ctime = le64_to_cpu(ref->ctime);
 	v->sb_flags = le32_to_cpu(ref->flags);
 	v->rebuild_cp = le64_to_cpu(ref->rebuild_cp);
-	if (!(v->sb_flags & DM_EC_SB_F_SYNCED))
+	v->resync_bitmap = false;
+	v->rebuild_bitmap = true;
+	if (!(v->sb_flags & DM_EC_SB_F_SYNCED)) {
 		v->resync_cp = le64_to_cpu(ref->resync_cp);
-	else if (!(v->sb_flags & DM_EC_SB_F_CLEAN))
-		v->resync_cp = 0;	/* unclean shutdown: resync everything */
-	else
+	} else if (!(v->sb_flags & DM_EC_SB_F_CLEAN)) {
+		/* Unclean shutdown: resync the regions the bitmap names. */
+		v->resync_cp = 0;
+		v->resync_bitmap = true;
+	} else {
 		v->resync_cp = (sector_t)-1;
+	}
 	if (verbose && !(v->sb_flags & DM_EC_SB_F_CLEAN) &&
 	    (v->sb_flags & DM_EC_SB_F_SYNCED))
 		DMWARN("volume was not shut down cleanly: resyncing parity");
@@ -224,12 +235,15 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 			if (state != DM_EC_MEMBER_REBUILDING ||
 			    !(valid & (1UL << i)))
 				v->rebuild_cp = 0;
+			v->rebuild_bitmap = false;
 			if (blank & (1UL << i) ||
 			    memcmp(sbs[i].member_uuid, ref->member_uuids[i], 16))
 				generate_random_uuid(mb->uuid);
 			set_bit(EC_MF_REBUILD, &mb->flags);
 		} else if (state == DM_EC_MEMBER_REBUILDING) {
 			set_bit(EC_MF_REBUILD, &mb->flags);
+			/* which kind of rebuild it was is not recorded */
+			v->rebuild_bitmap = false;
 		} else if (state == DM_EC_MEMBER_FAILED) {
 			/* Failed stays failed until replaced (rebuild <idx>). */
 			set_bit(EC_MF_FAILED, &mb->flags);
@@ -283,6 +297,7 @@ static void ec_sb_fill(struct ec_vol *v, struct dm_ec_sb *sb, unsigned int idx)
 					  v->data_sectors));
 	sb->rebuild_cp = cpu_to_le64(v->rebuild_cp);
 	sb->region_sectors = cpu_to_le32(v->region_sectors);
+	sb->bitmap_sectors = cpu_to_le32(DIV_ROUND_UP(v->bm_nbits, 8 * 512));
 	sb->bitmap_offset = cpu_to_le64(DM_EC_BITMAP_OFFSET);
 	sb->log_offset = cpu_to_le64(DM_EC_LOG_OFFSET);
 	sb->log_sectors = cpu_to_le64(DM_EC_DATA_OFFSET - DM_EC_LOG_OFFSET);

@@ -232,6 +232,8 @@ static int ec_sync_slice(struct ec_vol *v, enum ec_action act, sector_t pos)
 	struct ec_io *io;
 	int ret = 0;
 
+	if (act != EC_ACT_CHECK)
+		ec_bitmap_startwrite(v, row);
 	io = ec_io_get(v, row, s0, s0 + v->slice_sectors);
 	for (tries = 0; tries <= v->n; tries++) {
 		if (act == EC_ACT_REBUILD)
@@ -242,6 +244,8 @@ static int ec_sync_slice(struct ec_vol *v, enum ec_action act, sector_t pos)
 			break;
 	}
 	ec_io_put(io);
+	if (act != EC_ACT_CHECK)
+		ec_bitmap_endwrite(v, row);
 	return ret;
 }
 
@@ -291,9 +295,16 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 			break;
 		if (act == EC_ACT_REBUILD && ec_rebuild_members(v) != rebuilding)
 			break;	/* a member failed: start over with the new set */
+		/* After a crash, or for a stale member: only dirty regions. */
+		if ((act == EC_ACT_RESYNC && v->resync_bitmap) ||
+		    (act == EC_ACT_REBUILD && v->rebuild_bitmap)) {
+			if (!ec_bitmap_dirty(v, pos, v->slice_sectors))
+				goto next;
+		}
 		ret = ec_sync_slice(v, act, pos);
 		if (ret)
 			break;
+next:
 		if (act == EC_ACT_REBUILD)
 			WRITE_ONCE(v->rebuild_cp, pos + v->slice_sectors);
 		else if (act == EC_ACT_RESYNC)
@@ -323,6 +334,7 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 			v->rebuild_cp = 0;
 		} else if (act == EC_ACT_RESYNC) {
 			v->resync_cp = (sector_t)-1;
+			v->resync_bitmap = false;
 			v->sb_flags |= DM_EC_SB_F_SYNCED;
 		} else if (READ_ONCE(v->req_gen) == gen) {
 			WRITE_ONCE(v->requested, EC_ACT_IDLE);
@@ -406,6 +418,7 @@ int ec_sync_request(struct ec_vol *v, enum ec_action want)
 		}
 		break;
 	case EC_ACT_RESYNC:
+		v->resync_bitmap = false;
 		WRITE_ONCE(v->resync_cp, 0);
 		v->sb_flags &= ~DM_EC_SB_F_SYNCED;
 		want = EC_ACT_IDLE;

@@ -307,6 +307,11 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		ti->error = "ec: cannot allocate I/O resources";
 		goto bad;
 	}
+	ret = ec_bitmap_init(v);
+	if (ret) {
+		ti->error = "ec: cannot allocate the write-intent bitmap";
+		goto bad_io;
+	}
 
 	ret = dm_set_target_max_io_len(ti, v->row_sectors);
 	if (ret)
@@ -319,6 +324,7 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	return 0;
 
 bad_io:
+	ec_bitmap_exit(v);
 	ec_io_exit(v);
 bad:
 	ec_vol_free(v);
@@ -342,6 +348,7 @@ static void ec_dtr(struct dm_target *ti)
 	ec_nl_vol_del(v);		/* netlink: no more requests */
 	ec_sync_stop(v);
 	flush_work(&v->meta_work);
+	ec_bitmap_exit(v);
 	ec_io_exit(v);
 	ec_vol_free(v);
 }
@@ -485,6 +492,8 @@ static void ec_postsuspend(struct dm_target *ti)
 
 	/* All I/O has drained: the members are consistent. */
 	flush_work(&v->meta_work);
+	cancel_delayed_work_sync(&v->bm_work);
+	ec_bitmap_clear_idle(v);
 	v->clean = true;
 	ec_meta_commit(v);
 }
@@ -510,6 +519,9 @@ static int ec_preresume(struct dm_target *ti)
 			DMERR("%s", error);
 			return ret;
 		}
+		ret = ec_bitmap_load(v, v->formatted);
+		if (ret)
+			return ret;
 		v->activated = true;
 	}
 	v->clean = false;
