@@ -688,8 +688,8 @@ static void print_json_volume(FILE *f, const struct vol_info *v)
 	fprintf(f, ", \"mismatch_cnt\": %" PRIu64, v->mismatch);
 	fprintf(f, ", \"decode_cache\": {\"hits\": %" PRIu64 ", \"misses\": %"
 		PRIu64 "}", v->hits, v->misses);
-	fprintf(f, ", \"max_rebuild_rate\": %u, \"events\": %" PRIu64, v->rate,
-		v->events);
+	fprintf(f, ", \"max_rebuild_rate\": %u, \"events\": %" PRIu64
+		", \"sync_runs\": %" PRIu64, v->rate, v->events, v->runs);
 	fprintf(f, ", \"flags\": [");
 	if (v->flags & DM_EC_VF_SYNCED) {
 		fprintf(f, "\"synced\"");

@@ -224,8 +224,9 @@ for ev in member_failed degraded data_lost sync_started sync_finished member_in_
 	grep -q "\"event\": \"$ev\"" "$T/mon"
 	tap $? "  ... $ev seen"
 done
-timeout 3 "$E" monitor >"$T/mon.txt" 2>&1 &
+"$E" monitor >"$T/mon.txt" 2>&1 &
 mp=$!
+EC_BG_PIDS+=("$mp")
 sleep 1
 "$E" scrub ect_a --wait >/dev/null
 sleep 0.5
