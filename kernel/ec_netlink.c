@@ -312,8 +312,10 @@ static int ec_nl_set_action(struct sk_buff *skb, struct genl_info *info)
 	struct ec_vol *v;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_SYNC_ACTION))
+	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_SYNC_ACTION)) {
+		NL_SET_ERR_MSG(info->extack, "an action (DM_EC_A_SYNC_ACTION) is required");
 		return -EINVAL;
+	}
 	switch (nla_get_u8(attr)) {
 	case DM_EC_ACTION_IDLE:
 		want = EC_ACT_IDLE;
@@ -362,8 +364,10 @@ static int ec_nl_fail_member(struct sk_buff *skb, struct genl_info *info)
 	unsigned int idx;
 	int ret = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_MEMBER_INDEX))
+	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_MEMBER_INDEX)) {
+		NL_SET_ERR_MSG(info->extack, "a member index (DM_EC_A_MEMBER_INDEX) is required");
 		return -EINVAL;
+	}
 	idx = nla_get_u8(attr);
 
 	mutex_lock(&ec_nl_lock);
@@ -400,8 +404,10 @@ static int ec_nl_set_rate(struct sk_buff *skb, struct genl_info *info)
 	struct ec_vol *v;
 	int ret = 0;
 
-	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_MAX_REBUILD_RATE))
+	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_MAX_REBUILD_RATE)) {
+		NL_SET_ERR_MSG(info->extack, "a rate (DM_EC_A_MAX_REBUILD_RATE) is required");
 		return -EINVAL;
+	}
 	mutex_lock(&ec_nl_lock);
 	v = ec_nl_find(info);
 	if (IS_ERR(v))
