@@ -87,6 +87,7 @@ struct ec_vol {
 	bool clean;			/* suspended with no I/O in flight */
 	bool activated;			/* resumed at least once */
 	bool region_set;		/* region_size given in the table */
+	bool discard;			/* every member can write zeroes */
 	struct work_struct meta_work;	/* commits member failures */
 	struct mutex sb_lock;		/* superblock writes */
 

@@ -503,6 +503,63 @@ out:
 	return ret;
 }
 
+/*
+ * Discard whole stripes only, by zeroing them on every member (write
+ * zeroes, which members may implement by unmapping): a stripe of zeros has
+ * zero parity, so it stays consistent whatever the members return later.
+ * A plain discard would leave data and parity undefined and a later
+ * read-modify-write would compute wrong parity. Parts of a discard that
+ * do not cover a whole stripe are ignored, as a discard may be.
+ */
+static int ec_discard_row(struct ec_vol *v, sector_t row)
+{
+	unsigned int s, i;
+	int ret = 0;
+
+	ec_bitmap_startwrite(v, row);
+	for (s = 0; s < v->chunk_sectors && !ret; s += v->slice_sectors) {
+		struct ec_io *io = ec_io_get(v, row, s, s + v->slice_sectors);
+		unsigned long bad = ec_bad_mask(v), errs;
+
+		ec_io_begin(io);
+		for (i = 0; i < v->n; i++) {
+			struct bio *z;
+
+			if (bad & (1UL << i))
+				continue;
+			z = bio_alloc_bioset(v->mem[i].dev->bdev, 0,
+					     REQ_OP_WRITE_ZEROES, GFP_NOIO, &v->bs);
+			z->bi_iter.bi_sector = ec_member_sector(v, row, s);
+			z->bi_iter.bi_size = v->slice_sectors << SECTOR_SHIFT;
+			z->bi_private = io;
+			z->bi_end_io = ec_member_endio;
+			atomic_inc(&io->pending);
+			submit_bio_noacct(z);
+		}
+		errs = ec_io_wait(io);
+		if (errs) {
+			ec_io_fail_errors(io, errs, true);
+			ec_meta_commit(v);
+			if (hweight_long(ec_bad_mask(v)) > v->m)
+				ret = -EIO;
+		}
+		ec_io_put(io);
+	}
+	ec_bitmap_endwrite(v, row);
+	return ret;
+}
+
+/* dm core does not split discards at stripe rows: walk them here. */
+static int ec_discard(struct ec_vol *v, sector_t a, sector_t b)
+{
+	sector_t row = div64_u64(a + v->row_sectors - 1, v->row_sectors);
+	int ret = 0;
+
+	for (; !ret && (row + 1) * v->row_sectors <= b; row++)
+		ret = ec_discard_row(v, row);
+	return ret;
+}
+
 static void ec_bio_work(struct work_struct *w)
 {
 	struct ec_bio *eb = container_of(w, struct ec_bio, work);
@@ -517,6 +574,10 @@ static void ec_bio_work(struct work_struct *w)
 	if (bio_data_dir(bio) == WRITE &&
 	    hweight_long(ec_bad_mask(v)) > v->m) {
 		ret = -EIO;
+		goto done;
+	}
+	if (bio_op(bio) == REQ_OP_DISCARD) {
+		ret = ec_discard(v, a, b);
 		goto done;
 	}
 	/* Depth range touched: one column, or all of it. */
@@ -570,11 +631,12 @@ int ec_map(struct dm_target *ti, struct bio *bio)
 		bio_set_dev(bio, v->mem[member].dev->bdev);
 		return DM_MAPIO_REMAPPED;
 	}
-	if (bio_op(bio) != REQ_OP_READ && bio_op(bio) != REQ_OP_WRITE)
+	if (bio_op(bio) != REQ_OP_READ && bio_op(bio) != REQ_OP_WRITE &&
+	    !(bio_op(bio) == REQ_OP_DISCARD && v->discard))
 		return DM_MAPIO_KILL;
 
 	eb->vsector = dm_target_offset(ti, bio->bi_iter.bi_sector);
-	if (bio_op(bio) == REQ_OP_WRITE) {
+	if (bio_op(bio) != REQ_OP_READ) {
 		ec_queue(v, eb);
 		return DM_MAPIO_SUBMITTED;
 	}

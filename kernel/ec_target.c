@@ -318,6 +318,17 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad_io;
 	ti->num_flush_bios = v->n;
 	ti->flush_supported = true;
+	/* Discards become zeroed stripes: only if every member can do it. */
+	v->discard = true;
+	for (i = 0; i < v->n; i++)
+		if (v->mem[i].dev &&
+		    bdev_write_zeroes_sectors(v->mem[i].dev->bdev) <
+		    v->slice_sectors)
+			v->discard = false;
+	if (v->discard) {
+		ti->num_discard_bios = 1;
+		ti->discards_supported = true;
+	}
 	ti->per_io_data_size = sizeof(struct ec_bio);
 	ti->private = v;
 	ec_nl_vol_add(v);		/* netlink: visible once live */
@@ -479,6 +490,15 @@ static void ec_io_hints(struct dm_target *ti, struct queue_limits *limits)
 
 	blk_limits_io_min(limits, v->chunk_sectors << SECTOR_SHIFT);
 	blk_limits_io_opt(limits, (unsigned int)(v->row_sectors << SECTOR_SHIFT));
+	if (v->discard) {
+		limits->discard_granularity = v->chunk_sectors << SECTOR_SHIFT;
+		limits->max_discard_sectors = v->row_sectors;
+		limits->max_hw_discard_sectors = v->row_sectors;
+	} else {
+		limits->max_discard_sectors = 0;
+		limits->max_hw_discard_sectors = 0;
+		limits->discard_granularity = 0;
+	}
 }
 
 static void ec_presuspend(struct dm_target *ti)

@@ -72,6 +72,13 @@ if [ "$mode" = chroot ]; then
 	mount -t configfs configfs $R/sys/kernel/config 2>/dev/null
 	mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
 	mount --bind /results $R/tmp/ec-results
+	# A repo under a path the guest covers with tmpfs (a CI clone in
+	# /tmp, say) comes in as a share of its own, at the same path.
+	if [ ! -d "$R$root/tests/vm" ]; then
+		mkdir -p "$R$root" &&
+			mount -t 9p -o "$o9p" repo "$R$root" ||
+			say "cannot mount the repo share at $root"
+	fi
 	results_in=/tmp/ec-results
 else
 	R=

@@ -302,7 +302,9 @@ cmd=("$qemu" "${qemu_args[@]}" -m "$mem" -smp "$smp"
 	-fsdev "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot"
 	-fsdev "local,id=results,path=$res,security_model=none,multidevs=remap"
-	-device "virtio-9p-pci,fsdev=results,mount_tag=results")
+	-device "virtio-9p-pci,fsdev=results,mount_tag=results"
+	-fsdev "local,id=repo,path=$ROOT,security_model=none,multidevs=remap"
+	-device "virtio-9p-pci,fsdev=repo,mount_tag=repo")
 printf '%q ' "${cmd[@]}" >"$logdir/qemu.cmd"
 echo >>"$logdir/qemu.cmd"
 
