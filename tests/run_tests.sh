@@ -65,11 +65,11 @@ count_tap "$LOG/codec.sub" codec
 # 3. Kernel tests in the x86_64 VM, one boot, slub_debug on.
 section "kernel tests (x86_64 VM)"
 scripts=()
-for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_ecctl t_netlink}; do
+for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_crash t_discard t_ecctl t_netlink}; do
 	[ -f "tests/kernel/$t.sh" ] && scripts+=("tests/kernel/$t.sh")
 done
 if [ ${#scripts[@]} -gt 0 ]; then
-	EC_FULL=${EC_FULL:-0} tests/vm/run.sh --slub-debug --timeout 2700 \
+	EC_FULL=${EC_FULL:-0} tests/vm/run.sh --slub-debug --timeout 4200 \
 		--script-timeout 900 "${scripts[@]}" > "$LOG/vm-x86.log" 2>&1
 	count_tap "$LOG/vm-x86.log" vm
 fi
