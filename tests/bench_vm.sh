@@ -20,12 +20,16 @@ txt=build/bench-vm/$(date -u +%Y%m%d-%H%M%S).txt
 out=$(mktemp)
 trap 'rm -f "$out"; [ -n "${vmpid:-}" ] && kill "$vmpid" 2>/dev/null' EXIT
 
+# The module is copied first: what is measured stays what is recorded even
+# if dm-ec.ko is rebuilt while the VM runs.
+ko=build/bench-vm/dm-ec.ko
+cp dm-ec.ko "$ko"
 {
-	echo "bench-vm: $(date -u '+%Y-%m-%d %H:%M UTC'), dm-ec $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- kernel 2>/dev/null || echo '+local kernel/ changes')"
+	echo "bench-vm: $(date -u '+%Y-%m-%d %H:%M UTC'), dm-ec $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- kernel 2>/dev/null || echo '+local kernel/ changes'), module srcversion $(modinfo -F srcversion "$ko" 2>/dev/null) ($(date -u -r dm-ec.ko '+built %H:%M UTC'))"
 	echo "host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 } | tee "$txt"
 
-tests/vm/run.sh --mem "${BENCH_MEM:-4G}" --timeout "${BENCH_TIMEOUT:-1800}" \
+tests/vm/run.sh --ko "$ko" --mem "${BENCH_MEM:-4G}" --timeout "${BENCH_TIMEOUT:-1800}" \
 	--script-timeout "$(( ${BENCH_TIMEOUT:-1800} - 60 ))" tests/bench_vm_guest.sh >"$out" 2>&1 &
 vmpid=$!
 

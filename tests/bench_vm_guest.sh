@@ -7,7 +7,8 @@
 #
 #   ec64k   dm-ec 10+4, chunk 128 sectors (64 KiB), nosync
 #   ec4m    dm-ec 10+4, chunk 8192 sectors (4 MiB), nosync  (BENCH_EC4M=0 skips)
-#   raid6   dm-raid raid6_zr, 64 KiB chunk, nosync, no metadata devices
+#   raid6   dm-raid raid6_zr, 64 KiB chunk, no metadata devices (after its
+#           initial resync: dm-raid has no nosync for raid6)
 #
 # and fio (direct=1, libaio) runs on each: sequential 1 MiB write (which
 # also fills the test area) and read, sequential write in whole stripes
@@ -33,6 +34,7 @@ RAM_MIB=128
 RT=${BENCH_RUNTIME:-10}
 SZ=${BENCH_SIZE_MIB:-384}
 EC4M=${BENCH_EC4M:-1}
+PERF=${BENCH_PERF:-1}
 OUT=${EC_RESULTS:-/tmp}/fio
 RES=/tmp/bench-results	# target test mbs iops busy% fio_s kworker_s md_s
 mkdir -p "$OUT"
@@ -40,6 +42,12 @@ mkdir -p "$OUT"
 FAILS=0
 
 log() { printf '%s\n' "$*"; }
+# qlim DEV: the request size limits the block layer applies to DEV
+qlim() {
+	local q
+	q=/sys/block/$(dmsetup info -c --noheadings -o blkdevname "${1#/dev/mapper/}")/queue
+	echo "max_sectors_kb $(cat $q/max_sectors_kb), max_hw_sectors_kb $(cat $q/max_hw_sectors_kb), io_opt $(cat $q/optimal_io_size)"
+}
 up() { cut -d' ' -f1 /proc/uptime; }
 
 # --- CPU accounting --------------------------------------------------------
@@ -89,23 +97,48 @@ bench() {
 	r=$(jq -r '.jobs[0] | [ (.read.bw_bytes + .write.bw_bytes),
 		(.read.iops + .write.iops), .error,
 		((.read.runtime + .write.runtime) / 1000),
-		((.read.io_bytes + .write.io_bytes) / 1048576) ] | @tsv' "$json" 2>/dev/null)
-	local bw iops err secs mib
-	read -r bw iops err secs mib <<<"$r"
+		((.read.io_bytes + .write.io_bytes) / 1048576),
+		((.usr_cpu + .sys_cpu) / 100 * .job_runtime / 1000) ] | @tsv' "$json" 2>/dev/null)
+	local bw iops err secs mib fios
+	read -r bw iops err secs mib fios <<<"$r"
 	if [ "${err:-1}" != 0 ]; then
 		log "  $tgt $test: fio reports error $err"
 		FAILS=$((FAILS + 1))
 	fi
 	# s0, s1: busy total fio kworker md ecsync (6 fields each)
-	echo "$s0 $s1 $bw $iops $secs $mib" | awk -v tgt="$tgt" -v test="$test" -v hz="$HZ" '{
+	# (fio has exited by the second snapshot: its own CPU figure is used)
+	echo "$s0 $s1 $bw $iops $secs $mib $fios" | awk -v tgt="$tgt" -v test="$test" -v hz="$HZ" '{
 		db = $7 - $1; dt = $8 - $2
 		busy = dt > 0 ? 100 * db / dt : 0
 		printf "%s %s %.1f %.0f %.0f %.1f %.1f %.1f %.0f\n", tgt, test, $13 / 1e6, $14, busy,
-			($9 - $3) / hz, ($10 - $4) / hz, ($11 - $5) / hz, $16
+			$17, ($10 - $4) / hz, ($11 - $5) / hz, $16
 	}' >>"$RES"
 	tail -n 1 "$RES" | awk '{
 		printf "  %-6s %-10s %8.1f MB/s %8.0f IOPS   cpu busy %3d%%  fio %4.1fs kworker %4.1fs md %4.1fs  (%s MiB)\n",
 			$1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+}
+
+# profile TARGET TEST DEV FIO_ARGS...: where the CPU time goes, with perf's
+# software clock (TCG has no PMU): the top kernel symbols, and the split
+# over the vCPUs. BENCH_PERF=0 skips it.
+profile() {
+	local tgt=$1 test=$2 dev=$3 data=/tmp/perf.$1.$2
+	shift 3
+	[ "$PERF" = 1 ] && command -v perf >/dev/null || return 0
+	perf record -q -e cpu-clock -F 499 -a -g -o "$data" -- \
+		fio --name=p --filename="$dev" --direct=1 --ioengine=libaio --numjobs=1 \
+		--runtime=6 --time_based --output-format=terse "$@" >/dev/null 2>&1
+	log "  perf $tgt $test: top symbols (self), % of all samples of both vCPUs:"
+	perf report -i "$data" --stdio --no-children --sort sym -g none 2>/dev/null |
+		grep '%' | grep -v '^#' | head -n 14 | sed 's/^ */    /'
+	log "  perf $tgt $test: busy (non-idle) share of samples per vCPU:"
+	perf report -i "$data" --stdio --no-children --sort cpu,sym -g none 2>/dev/null |
+		grep '%' | grep -v '^#' | awk '
+		{ p = $1; sub(/%/, "", p); c = $2
+		  if ($0 !~ /native_safe_halt|default_idle|amd_e400_idle|cpu_idle|mwait/) busy[c] += p
+		  all[c] += p }
+		END { for (c in all) printf "    cpu %s: %.1f%% busy of %.1f%% of the samples\n", c, busy[c], all[c] }' | sort
+	rm -f "$data"
 }
 
 # the standard set on a healthy volume
@@ -131,8 +164,19 @@ sh "$EC_ROOT/tests/vm/load-ko.sh" || { log "cannot load dm-ec.ko"; exit 1; }
 modprobe dm-raid || { log "cannot load dm-raid"; exit 1; }
 dmesg | grep -E 'dm-ec: (using|.*encode)|raid6: (using|.*gen\(\))' | sed 's/^\[[^]]*\] /  kernel: /'
 MEMSZ=$(blockdev --getsz /dev/ram0)
-RAMDEV=()
-for i in $(seq 0 $((N - 1))); do RAMDEV[i]=/dev/ram$i; done
+# Zero every RAM disk once: brd then has all its pages (reads of never
+# written brd pages are cheaper than real ones), and zeros are a valid
+# code word for dm-ec's nosync.
+for i in $(seq 0 $((N - 1))); do
+	dd if=/dev/zero of=/dev/ram$i bs=1M count=$RAM_MIB oflag=direct status=none
+done
+# Members are dm-linear over the RAM disks for every target (so that one
+# can be swapped for dm-error under raid6).
+LIN=()
+for i in $(seq 0 $((N - 1))); do
+	dmsetup create "bench_l$i" --table "0 $MEMSZ linear /dev/ram$i 0" || { log "cannot create bench_l$i"; exit 1; }
+	LIN[i]=/dev/mapper/bench_l$i
+done
 
 # wipe_meta: zero the first 4 MiB of every member (blank for dm-ec)
 wipe_meta() {
@@ -145,7 +189,7 @@ wipe_meta() {
 devlist() {
 	local miss=" $1 " i out=()
 	for i in $(seq 0 $((N - 1))); do
-		if [[ $miss == *" $i "* ]]; then out+=(-); else out+=("${RAMDEV[i]}"); fi
+		if [[ $miss == *" $i "* ]]; then out+=(-); else out+=("${LIN[i]}"); fi
 	done
 	echo "${out[*]}"
 }
@@ -160,8 +204,13 @@ ec_run() {
 	dmsetup create bench_ec --table "0 $len ec $K $M $chunk 1 nosync $(devlist "")" ||
 		{ log "dmsetup create failed"; FAILS=$((FAILS + 1)); return 1; }
 	log "  status: $(dmsetup status bench_ec)"
+	log "  queue: $(qlim $dev)"
 	bench_healthy "$tgt" "$dev" $((K * chunk / 2))k
 	log "  status: $(dmsetup status bench_ec)"
+	if [ "$tgt" = ec64k ]; then
+		profile "$tgt" seqwrite "$dev" --rw=write --bs=1M --iodepth=16 --size=${SZ}M
+		profile "$tgt" randwrite "$dev" --rw=randwrite --bs=4k --iodepth=16 --size=${SZ}M
+	fi
 	for miss in "0" "0 3" "0 3 6 9"; do
 		dmsetup remove bench_ec &&
 			dmsetup create bench_ec --table "0 $len ec $K $M $chunk 0 $(devlist "$miss")" ||
@@ -173,47 +222,68 @@ ec_run() {
 }
 
 # --- dm-raid raid6 -----------------------------------------------------------
-# raid_table MISSING: members as major:minor without metadata devices
+# dm-raid refuses 'nosync' for raid4/5/6 ("Invalid flags combination"): the
+# array does its initial resync first, and the benchmark waits for it.
+# Without metadata devices a member cannot be given as '-' later (a dirty
+# degraded array), so members fail the way disks do: their dm-linear is
+# swapped for dm-error and md marks them faulty at the first error.
 raid_table() {
-	local miss=" $1 " i d out=""
-	local len=$(((N - 2) * MEMSZ))
+	local i d out=""
 	for i in $(seq 0 $((N - 1))); do
-		if [[ $miss == *" $i "* ]]; then
-			out+=" - -"
-		else
-			d=$(stat -L -c '%t %T' /dev/ram$i)
-			set -- $d
-			out+=" - $((16#$1)):$((16#$2))"
-		fi
+		d=$(stat -L -c '%t %T' "${LIN[i]}")
+		set -- $d
+		out+=" - $((16#$1)):$((16#$2))"
 	done
-	echo "0 $len raid raid6_zr 4 128 nosync region_size 8192 $N$out"
+	echo "0 $(((N - 2) * MEMSZ)) raid raid6_zr 3 128 region_size 8192 $N$out"
 }
+raid_health() { dmsetup status bench_r6 | awk '{ print $6 }'; }
 raid_run() {
-	local tgt=raid6 dev=/dev/mapper/bench_r6 miss
+	local tgt=raid6 dev=/dev/mapper/bench_r6 i t=0 st
 	log ""
-	log "== raid6: dm-raid raid6_zr, chunk 128 sectors, nosync, $(((N - 2) * MEMSZ / 2048)) MiB"
-	log "  table: $(raid_table "")"
-	dmsetup create bench_r6 --table "$(raid_table "")" ||
+	log "== raid6: dm-raid raid6_zr, chunk 128 sectors, $(((N - 2) * MEMSZ / 2048)) MiB"
+	log "  table: $(raid_table)"
+	dmsetup create bench_r6 --table "$(raid_table)" ||
 		{ log "dmsetup create raid6 failed"; FAILS=$((FAILS + 1)); return 1; }
-	log "  status: $(dmsetup status bench_r6)"
+	log "  initial resync (dm-raid has no nosync for raid6):"
+	while :; do
+		st=$(dmsetup status bench_r6)
+		set -- $st
+		# 0 LEN raid raid6_zr 14 <health> <done>/<total> <action> ...
+		[ "$8" = idle ] && [[ $6 != *a* ]] && break
+		[ $((t % 10)) = 0 ] && log "    ${t}s: $6 $7 $8"
+		sleep 1
+		t=$((t + 1))
+		[ $t -gt 900 ] && { log "  resync did not finish"; FAILS=$((FAILS + 1)); return 1; }
+	done
+	log "  resync done after ${t}s: $(dmsetup status bench_r6 | cut -d' ' -f4-)"
+	log "  queue: $(qlim $dev)"
 	bench_healthy "$tgt" "$dev" $(((N - 2) * 64))k
-	log "  status: $(dmsetup status bench_r6)"
-	for miss in "0" "0 3"; do
-		dmsetup remove bench_r6 &&
-			dmsetup create bench_r6 --table "$(raid_table "$miss")" ||
-			{ log "create raid6 with $miss missing failed"; FAILS=$((FAILS + 1)); return 1; }
-		log "  missing $miss: $(dmsetup status bench_r6 | cut -d' ' -f4-)"
-		bench_degraded "$tgt" "$dev" "$(wc -w <<<"$miss")"
+	profile "$tgt" seqwrite "$dev" --rw=write --bs=1M --iodepth=16 --size=${SZ}M
+}
+# raid_degraded: runs last. In an earlier run the guest hung here (the
+# first direct read after member 0 became dm-error never completed, md had
+# logged "Disk failure on dm-0"); everything else is on record by then.
+raid_degraded() {
+	local tgt=raid6 dev=/dev/mapper/bench_r6 i
+	[ -b "$dev" ] || return 1
+	for i in 0 3; do
+		dmsetup suspend "bench_l$i" && dmsetup load "bench_l$i" --table "0 $MEMSZ error" &&
+			dmsetup resume "bench_l$i" || { log "cannot fail member $i"; return 1; }
+		log "  raid6: member $i swapped for dm-error"
+		# a read over every member makes md notice
+		if ! timeout 120 dd if="$dev" of=/dev/null bs=1M count=64 iflag=direct status=none; then
+			log "  raid6: a 64 MiB read after failing member $i did not finish in 120 s"
+			log "  $(dmsetup status bench_r6)"
+			FAILS=$((FAILS + 1))
+			return 1
+		fi
+		log "  raid6: $(dmsetup status bench_r6 | cut -d' ' -f4-)"
+		bench_degraded "$tgt" "$dev" "$([ $i = 0 ] && echo 1 || echo 2)"
 	done
 	dmsetup remove bench_r6
 }
 
-t0=$(up)
-ec_run ec64k 128
-raid_run
-[ "$EC4M" = 1 ] && ec_run ec4m 8192
-log ""
-log "== done in $(awk -v a="$(up)" -v b="$t0" 'BEGIN { printf "%d", a - b }') s"
+print_table() {
 
 # --- table ---------------------------------------------------------------------
 # markdown: test | ec64k MB/s (IOPS) | raid6 | ec64k/raid6 | ec4m | ec4m/raid6
@@ -255,6 +325,20 @@ cp "$RES" "$OUT/results.txt"
 log ""
 log "raw: target test MB/s IOPS busy% fio_s kworker_s md_s MiB"
 sed 's/^/  /' "$RES"
+}
 
+t0=$(up)
+ec_run ec64k 128
+[ "$EC4M" = 1 ] && ec_run ec4m 8192
+raid_run
+log ""
+log "== healthy raid6 done in $(awk -v a="$(up)" -v b="$t0" 'BEGIN { printf "%d", a - b }') s"
+print_table
+log ""
+log "== raid6 with failed members"
+raid_degraded && print_table
+
+dmsetup remove bench_r6 2>/dev/null
+for i in $(seq 0 $((N - 1))); do dmsetup remove "bench_l$i"; done
 rmmod dm_ec 2>/dev/null
 [ "$FAILS" -eq 0 ]
