@@ -102,33 +102,7 @@ static __always_inline void run(size_t len, const struct ec_coefs *t,
 static void avx2_dot_prod(size_t len, const struct ec_coefs *t,
 			  const u8 * const *src, u8 * const *dst, bool acc)
 {
-	/* Compile-time output count and mode: accumulators in registers. */
-	switch (t->nout * 2 + acc) {
-	case 2:
-		run(len, t, src, dst, 1, false);
-		break;
-	case 3:
-		run(len, t, src, dst, 1, true);
-		break;
-	case 4:
-		run(len, t, src, dst, 2, false);
-		break;
-	case 5:
-		run(len, t, src, dst, 2, true);
-		break;
-	case 6:
-		run(len, t, src, dst, 3, false);
-		break;
-	case 7:
-		run(len, t, src, dst, 3, true);
-		break;
-	case 8:
-		run(len, t, src, dst, 4, false);
-		break;
-	case 9:
-		run(len, t, src, dst, 4, true);
-		break;
-	}
+	EC_DISPATCH();
 }
 
 static bool avx2_valid(void)

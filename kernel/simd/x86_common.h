@@ -54,4 +54,40 @@ static __always_inline bool ec_use_nt(size_t len, u8 * const *dst,
 	return true;
 }
 
+/*
+ * The body of every x86 dot_prod(): call the file's run() with the output
+ * count and the mode as constants, so that each specialisation keeps its
+ * accumulators in registers. Uses the caller's parameters len, t, src,
+ * dst and acc.
+ */
+#define EC_DISPATCH()					\
+	do {							\
+		switch (t->nout * 2 + acc) {			\
+		case 2:						\
+			run(len, t, src, dst, 1, false);	\
+			break;					\
+		case 3:						\
+			run(len, t, src, dst, 1, true);		\
+			break;					\
+		case 4:						\
+			run(len, t, src, dst, 2, false);	\
+			break;					\
+		case 5:						\
+			run(len, t, src, dst, 2, true);		\
+			break;					\
+		case 6:						\
+			run(len, t, src, dst, 3, false);	\
+			break;					\
+		case 7:						\
+			run(len, t, src, dst, 3, true);		\
+			break;					\
+		case 8:						\
+			run(len, t, src, dst, 4, false);	\
+			break;					\
+		case 9:						\
+			run(len, t, src, dst, 4, true);		\
+			break;					\
+		}						\
+	} while (0)
+
 #endif /* EC_X86_COMMON_H */
