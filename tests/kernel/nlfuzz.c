@@ -9,6 +9,7 @@
  *                                  succeed
  *   nlfuzz perm <volume>           mutating requests must fail with EPERM
  *                                  (run as an unprivileged user)
+ *   nlfuzz rate <volume> <KiB/s>   a valid SET_REBUILD_RATE (must succeed)
  *
  * Raw sockets, no libnl: the point is to send what a library would not.
  * Exit status 0 when every request was answered as expected.
@@ -402,6 +403,22 @@ static void perm(const char *vol)
 	expect("unprivileged SET_REBUILD_RATE", &m, -EPERM, 0);
 }
 
+static void rate(const char *vol, uint32_t kib)
+{
+	struct msg m;
+	int r;
+
+	msg_init(&m, family, 0, DM_EC_CMD_SET_REBUILD_RATE, 1);
+	put_str(&m, DM_EC_A_NAME, vol);
+	put_u32(&m, DM_EC_A_MAX_REBUILD_RATE, kib);
+	r = transact(&m, NULL);
+	ntest++;
+	if (r)
+		nfail++;
+	printf("%s %d - SET_REBUILD_RATE %u: %s\n", r ? "not ok" : "ok", ntest,
+	       kib, r ? strerror(-r) : "accepted");
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -409,7 +426,7 @@ int main(int argc, char **argv)
 	int one = 1;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: nlfuzz cases|perm <volume> | nlfuzz random <n> <seed> <volume>\n");
+		fprintf(stderr, "usage: nlfuzz cases|perm <volume> | nlfuzz random <n> <seed> <volume> | nlfuzz rate <volume> <KiB/s>\n");
 		return 2;
 	}
 	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
@@ -427,6 +444,8 @@ int main(int argc, char **argv)
 		cases(argv[2]);
 	else if (!strcmp(argv[1], "perm"))
 		perm(argv[2]);
+	else if (!strcmp(argv[1], "rate") && argc == 4)
+		rate(argv[2], strtoul(argv[3], NULL, 0));
 	else if (!strcmp(argv[1], "random") && argc == 5)
 		random_msgs(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0),
 			    argv[4]);

@@ -70,6 +70,17 @@ bad=$(kmsg_since "$mark" | grep -E 'BUG|WARNING|Oops|Call Trace|general protecti
 is "$bad" "" "kernel log clean"
 kmsg_since "$mark" | grep -c "invalid length" | sed 's/^/# kernel length warnings: /'
 
+# A valid SET_REBUILD_RATE takes effect (table and netlink agree), and 0
+# returns to unlimited.
+"$NLFUZZ" rate ect_nl 2048 >/dev/null
+tap $? "SET_REBUILD_RATE 2048 accepted"
+like "$(dmsetup table ect_nl)" " max_rebuild_rate 2048 " "table shows max_rebuild_rate 2048"
+is "$("$ECCTL" status ect_nl --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["max_rebuild_rate"])')" 2048 \
+	"status --json max_rebuild_rate 2048"
+"$NLFUZZ" rate ect_nl 0 >/dev/null
+tap $? "SET_REBUILD_RATE 0 accepted"
+is "$(dmsetup table ect_nl | grep -c max_rebuild_rate)" 0 "rate 0: unlimited again"
+
 ec_remove nl
 tap $? "volume removed"
 ec_cleanup
