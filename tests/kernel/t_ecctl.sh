@@ -182,6 +182,15 @@ rc_is "scrub after rebuild: no mismatches" 0 "$E" scrub ect_a --wait
 grep -q "0 mismatched" "$T/out"
 tap $? "  ... 0 mismatched sectors"
 
+# ---- --wait on a terminal: a progress bar with percent, rate and ETA ----
+# (the rate limit makes the check last a few seconds)
+"$EC_ROOT/build/tests/nlfuzz" rate ect_a 2048 >/dev/null
+script -qec "'$E' scrub ect_a --wait" /dev/null >"$T/tty" 2>&1
+tap $? "scrub --wait on a terminal"
+grep -qE '\[[#-]{30}\] +[0-9.]+% +[0-9.]+ [KMG]?i?B/s ETA [0-9:-]+' "$T/tty"
+tap $? "  ... draws a progress bar with percent, rate and ETA" "$(tr '\r' '\n' <"$T/tty" | tail -3)"
+"$EC_ROOT/build/tests/nlfuzz" rate ect_a 0 >/dev/null
+
 # ---- data lost: exit 4 ----
 rc_is "create ect_b (2+1) with 3 members" 0 "$E" create ect_b -k 2 -m 1 -c 4K --nosync "${MEM[10]}" "${MEM[11]}" "${MEM[12]}"
 EC_VOLS+=(ect_b)
