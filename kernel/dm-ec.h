@@ -195,6 +195,8 @@ void ec_io_submit(struct ec_io *io, unsigned int b, unsigned int col,
 unsigned long ec_io_wait(struct ec_io *io);
 unsigned long ec_unreadable(struct ec_vol *v, sector_t row, unsigned int s1);
 void ec_io_fail_errors(struct ec_io *io, unsigned long errs, bool write);
+unsigned long ec_io_blocks(struct ec_io *io, u32 mask, enum req_op op,
+			   blk_opf_t flags, bool new_data);
 u32 ec_blocks(struct ec_vol *v, sector_t row, unsigned long members);
 int ec_read_decode(struct ec_io *io, u32 unread, u32 want);
 void ec_ptrs(struct ec_io *io, unsigned int area, unsigned int p, u8 **blk);

@@ -194,6 +194,29 @@ unsigned long ec_io_wait(struct ec_io *io)
 	return io->err_mask;
 }
 
+/*
+ * Read or write the blocks in mask over [p0, p1) (data block b from
+ * column n + b when new_data is set, else from column b), wait for all of
+ * them, and fail the members that returned an error. Returns their mask.
+ */
+unsigned long ec_io_blocks(struct ec_io *io, u32 mask, enum req_op op,
+			   blk_opf_t flags, bool new_data)
+{
+	struct ec_vol *v = ec_vol_of(io);
+	unsigned long errs;
+	unsigned int b;
+
+	ec_io_begin(io);
+	for (b = 0; b < v->n; b++)
+		if (mask & (1U << b))
+			ec_io_submit(io, b, new_data && b < v->k ? v->n + b : b,
+				     op, flags);
+	errs = ec_io_wait(io);
+	if (errs)
+		ec_io_fail_errors(io, errs, op == REQ_OP_WRITE);
+	return errs;
+}
+
 void ec_io_fail_errors(struct ec_io *io, unsigned long errs, bool write)
 {
 	struct ec_vol *v = ec_vol_of(io);
@@ -312,8 +335,7 @@ int ec_read_decode(struct ec_io *io, u32 unread, u32 want)
 {
 	struct ec_vol *v = ec_vol_of(io);
 	u32 rd = want & ~unread;
-	unsigned long errs;
-	unsigned int b, p, i;
+	unsigned int p, i;
 	u8 *blk[EC_MAX_N];
 	int ret;
 
@@ -325,15 +347,8 @@ int ec_read_decode(struct ec_io *io, u32 unread, u32 want)
 			rd |= 1U << io->plan.survivors[i];
 	}
 	ec_io_alloc(io, rd | unread);
-	ec_io_begin(io);
-	for (b = 0; b < v->n; b++)
-		if (rd & (1U << b))
-			ec_io_submit(io, b, b, REQ_OP_READ, 0);
-	errs = ec_io_wait(io);
-	if (errs) {
-		ec_io_fail_errors(io, errs, false);
+	if (ec_io_blocks(io, rd, REQ_OP_READ, 0, false))
 		return -EAGAIN;
-	}
 	if (unread & want) {
 		for (p = io->p0; p < io->p1; p++) {
 			ec_ptrs(io, 0, p, blk);
@@ -388,7 +403,7 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 	u32 pmask = ((1U << v->n) - 1) & ~(u32)ec_data_mask(v);
 	unsigned int c, p, tries, np;
 	u32 unread, bad, rd, wr;
-	unsigned long errs = 0, werrs = 0;
+	unsigned long werrs = 0;
 	u8 *blk[EC_MAX_N], *nblk[EC_MAX_N];
 	struct ec_span sp;
 	struct ec_io *io;
@@ -424,15 +439,8 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 			/* Old data and parity, then new data in area n. */
 			rd = sp.cols | (pmask & ~unread);
 			ec_io_alloc(io, rd | pmask | ((u64)sp.cols << v->n));
-			ec_io_begin(io);
-			for (c = 0; c < v->n; c++)
-				if (rd & (1U << c))
-					ec_io_submit(io, c, c, REQ_OP_READ, 0);
-			errs = ec_io_wait(io);
-			if (errs) {
-				ec_io_fail_errors(io, errs, false);
+			if (ec_io_blocks(io, rd, REQ_OP_READ, 0, false))
 				continue;
-			}
 			for (c = 0; c < v->k; c++) {
 				if (!(sp.cols & (1U << c)))
 					continue;
@@ -452,13 +460,7 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 			}
 			/* Unread parity was not updated: leave it to rebuild. */
 			wr = (sp.cols | (pmask & ~unread)) & ~bad;
-			ec_io_begin(io);
-			for (c = 0; c < v->n; c++)
-				if (wr & (1U << c))
-					ec_io_submit(io, c,
-						     c < v->k ? v->n + c : c,
-						     REQ_OP_WRITE, wflags);
-			werrs = ec_io_wait(io);
+			werrs = ec_io_blocks(io, wr, REQ_OP_WRITE, wflags, true);
 			ret = 0;
 			break;
 		}
@@ -481,18 +483,13 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 				  blk + v->k);
 		}
 		wr = (sp.cols | pmask) & ~bad;
-		ec_io_begin(io);
-		for (c = 0; c < v->n; c++)
-			if (wr & (1U << c))
-				ec_io_submit(io, c, c, REQ_OP_WRITE, wflags);
-		werrs = ec_io_wait(io);
+		werrs = ec_io_blocks(io, wr, REQ_OP_WRITE, wflags, false);
 		ret = 0;
 		break;
 	}
 	if (tries > v->n)
 		ret = -EIO;
 	if (werrs) {
-		ec_io_fail_errors(io, werrs, true);
 		/* Acknowledge only once the failure is on record. */
 		ec_meta_commit(v);
 		if (hweight_long(ec_bad_mask(v)) > v->m)

@@ -51,8 +51,6 @@ static int ec_sync_rebuild(struct ec_io *io)
 	struct ec_vol *v = io->v;
 	u32 unread = ec_blocks(v, io->row, ec_unreadable(v, io->row, io->s1));
 	u32 targets = ec_blocks(v, io->row, ec_rebuild_members(v));
-	unsigned long errs;
-	unsigned int b;
 	int ret;
 
 	if (!targets)
@@ -62,15 +60,8 @@ static int ec_sync_rebuild(struct ec_io *io)
 	ret = ec_read_decode(io, unread, targets);
 	if (ret)
 		return ret;
-	ec_io_begin(io);
-	for (b = 0; b < v->n; b++)
-		if (targets & (1U << b))
-			ec_io_submit(io, b, b, REQ_OP_WRITE, 0);
-	errs = ec_io_wait(io);
-	if (errs) {
-		ec_io_fail_errors(io, errs, true);
+	if (ec_io_blocks(io, targets, REQ_OP_WRITE, 0, false))
 		return -EAGAIN;
-	}
 	return 0;
 }
 
@@ -152,7 +143,6 @@ static int ec_sync_parity(struct ec_io *io, enum ec_action act)
 	u8 *blk[EC_MAX_N], *scr[EC_MAX_N];
 	struct ec_locate *lc = NULL;
 	unsigned int b, i, p, noio;
-	unsigned long errs;
 	u64 bad_pages = 0;
 	int ret;
 
@@ -212,15 +202,8 @@ static int ec_sync_parity(struct ec_io *io, enum ec_action act)
 	if (!fix || act == EC_ACT_CHECK)
 		return 0;
 	/* Rewrite the fixed blocks (pages left unchanged are rewritten as read). */
-	ec_io_begin(io);
-	for (b = 0; b < v->n; b++)
-		if (fix & (1U << b))
-			ec_io_submit(io, b, b, REQ_OP_WRITE, 0);
-	errs = ec_io_wait(io);
-	if (errs) {
-		ec_io_fail_errors(io, errs, true);
+	if (ec_io_blocks(io, fix, REQ_OP_WRITE, 0, false))
 		return -EAGAIN;
-	}
 	return 0;
 }
 
