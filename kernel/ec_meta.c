@@ -89,7 +89,7 @@ static bool ec_sb_geometry_ok(struct ec_vol *v, const struct dm_ec_sb *sb)
 int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 {
 	struct dm_ec_sb *sbs, *ref = NULL;
-	unsigned long blank = 0, valid = 0;
+	unsigned long blank = 0, valid = 0, unreadable = 0;
 	static char msg[160];
 	const char *why = NULL;
 	struct page *page;
@@ -108,6 +108,14 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 		if (!v->mem[i].dev)
 			continue;
 		ret = ec_sb_read(v->mem[i].dev->bdev, page, &sbs[i], &why);
+		if (ret == -EIO) {
+			/* A dead disk in the table: load with it failed. */
+			unreadable |= 1UL << i;
+			if (verbose)
+				DMWARN("member %u (%s) %s: failed", i,
+				       v->mem[i].dev->name, why);
+			continue;
+		}
 		if (ret < 0)
 			goto bad_member;
 		if (ret == SB_BLANK) {
@@ -122,6 +130,9 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 
 	if (!ref) {
 		/* A new volume: every present member is blank. */
+		for (i = 0; i < v->n; i++)
+			if (unreadable & (1UL << i))
+				set_bit(EC_MF_FAILED, &v->mem[i].flags);
 		if (hweight_long(ec_bad_mask(v)) > v->m) {
 			snprintf(msg, sizeof(msg),
 				 "ec: a new volume with %u of %u members missing: at most m = %u may be",
@@ -230,6 +241,10 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 			memcpy(mb->uuid, ref->member_uuids[i], 16);
 		if (!mb->dev)
 			continue;
+		if (unreadable & (1UL << i)) {
+			set_bit(EC_MF_FAILED, &mb->flags);
+			continue;
+		}
 		if (v->rebuild_opt & (1UL << i)) {
 			/* New or stale by request: rebuilt from scratch. */
 			if (state != DM_EC_MEMBER_REBUILDING ||

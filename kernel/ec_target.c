@@ -490,6 +490,15 @@ static void ec_io_hints(struct dm_target *ti, struct queue_limits *limits)
 
 	blk_limits_io_min(limits, v->chunk_sectors << SECTOR_SHIFT);
 	blk_limits_io_opt(limits, (unsigned int)(v->row_sectors << SECTOR_SHIFT));
+	/*
+	 * Writes are rebuilt into dm-ec's own member bios, so a write may be
+	 * as large as a whole stripe whatever the members take: a full
+	 * stripe needs no reads. Reads passed through are split below.
+	 */
+	if (limits->max_hw_sectors < min_t(sector_t, v->row_sectors, 32768)) {
+		limits->max_hw_sectors = min_t(sector_t, v->row_sectors, 32768);
+		limits->max_sectors = limits->max_hw_sectors;
+	}
 	if (v->discard) {
 		limits->discard_granularity = v->chunk_sectors << SECTOR_SHIFT;
 		limits->max_discard_sectors = v->row_sectors;
