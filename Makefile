@@ -65,6 +65,11 @@ install: module user
 	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 	install -D -m 0755 $(B)/user/ecctl $(DESTDIR)/usr/local/sbin/ecctl
+	install -D -m 0644 Documentation/ecctl.8 $(DESTDIR)/usr/local/share/man/man8/ecctl.8
+	install -D -m 0644 user/ecctl.bash-completion \
+		$(DESTDIR)/usr/share/bash-completion/completions/ecctl
+	install -D -m 0644 user/libec.h $(DESTDIR)/usr/local/include/libec.h
+	install -D -m 0644 $(B)/user/libec.a $(DESTDIR)/usr/local/lib/libec.a
 
 clean:
 	-$(KMAKE) clean
