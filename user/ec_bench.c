@@ -288,6 +288,22 @@ static void pass_scalar(size_t len, unsigned int k, unsigned int m,
 }
 
 #if defined(__x86_64__)
+/* Bytes [off, len) that did not fill a vector step. */
+static void pass_tail(size_t off, size_t len, unsigned int k, unsigned int m,
+		      const u8 * const *s, u8 * const *d)
+{
+	u8 *s2[EC_MAX_N], *d2[EC_MAX_M];
+	unsigned int j;
+
+	if (off >= len)
+		return;
+	for (j = 0; j < k; j++)
+		s2[j] = (u8 *)s[j] + off;
+	for (j = 0; j < m; j++)
+		d2[j] = d[j] + off;
+	pass_scalar(len - off, k, m, s2, d2, false);
+}
+
 /* Two vectors per stream and step, pointers kept in locals. */
 __attribute__((target("avx2")))
 static void pass_avx2(size_t len, unsigned int k, unsigned int m,
@@ -321,15 +337,7 @@ static void pass_avx2(size_t len, unsigned int k, unsigned int m,
 	}
 	if (nt)
 		_mm_sfence();
-	if (i < len) {
-		u8 *s2[EC_MAX_N], *d2[EC_MAX_M];
-
-		for (j = 0; j < k; j++)
-			s2[j] = (u8 *)s[j] + i;
-		for (j = 0; j < m; j++)
-			d2[j] = d[j] + i;
-		pass_scalar(len - i, k, m, s2, d2, false);
-	}
+	pass_tail(i, len, k, m, s, d);
 }
 
 __attribute__((target("avx512f")))
@@ -364,15 +372,7 @@ static void pass_avx512(size_t len, unsigned int k, unsigned int m,
 	}
 	if (nt)
 		_mm_sfence();
-	if (i < len) {
-		u8 *s2[EC_MAX_N], *d2[EC_MAX_M];
-
-		for (j = 0; j < k; j++)
-			s2[j] = (u8 *)s[j] + i;
-		for (j = 0; j < m; j++)
-			d2[j] = d[j] + i;
-		pass_scalar(len - i, k, m, s2, d2, false);
-	}
+	pass_tail(i, len, k, m, s, d);
 }
 
 __attribute__((target("avx2")))
