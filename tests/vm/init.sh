@@ -49,7 +49,7 @@ fi
 if [ ! -r /results/params ]; then
 	say "no /results/params"; bye
 fi
-# shellcheck disable=SC1091,SC2154 # mode arch root ko moddir script_timeout nscripts script_N
+# shellcheck disable=SC1091,SC2154 # mode arch root ko moddir script_timeout nscripts script_N script_env
 . /results/params
 
 say "kernel $(uname -r), mode $mode, $nscripts script(s)"
@@ -109,6 +109,7 @@ while [ "$i" -le "$nscripts" ]; do
 			HOME=/root TERM=dumb LANG=C.UTF-8 TMPDIR=/tmp \
 			DM_DISABLE_UDEV=1 EC_VM=1 EC_ARCH="$arch" EC_KO="$ko" \
 			EC_ROOT="$root" EC_RESULTS="$results_in" \
+			$script_env \
 			/bin/bash -c 'cd "$EC_ROOT" && exec timeout -k 10 "$1" bash "$2"' \
 			vm "$script_timeout" "$s" </dev/null >"/results/$i.out" 2>&1
 		rc=$?
@@ -118,6 +119,7 @@ while [ "$i" -le "$nscripts" ]; do
 			exec env DM_DISABLE_UDEV=1 EC_VM=1 EC_ARCH="$arch" \
 				EC_KO="$ko" EC_ROOT="/host$root" \
 				EC_RESULTS="$results_in" HOME=/tmp TMPDIR=/tmp \
+				$script_env \
 				timeout -s KILL "$script_timeout" sh "$s"
 		) </dev/null >"/results/$i.out" 2>&1
 		rc=$?

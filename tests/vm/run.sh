@@ -26,6 +26,8 @@
 #   EC_ROOT     the repo root as seen by the script (/host/... on arm64)
 #   EC_KO       the module to insmod (default <repo>/dm-ec.ko; --ko)
 #   EC_RESULTS  a writable directory that ends up in the run's log dir
+#   EC_*        every other EC_ variable of the caller (EC_FULL, EC_RAM_MIB,
+#               ...), except EC_VM*
 #
 # A script fails when it exits non-zero, times out (--script-timeout,
 # default 600 s), or when the kernel log written while it ran contains a
@@ -288,6 +290,18 @@ sq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 		[ "${s#/}" != "$s" ] && s=$(guest_path "$s")
 		echo "script_$i=$(sq "$s")"
 	done
+	# Test knobs (EC_FULL, EC_RAM_MIB, ...) reach the scripts; the runner's
+	# own EC_VM* variables and what init sets itself do not.
+	envs=
+	for e in $(compgen -e | grep -E '^EC_[A-Z0-9_]+$' | sort); do
+		case $e in EC_VM*|EC_ROOT|EC_KO|EC_ARCH|EC_RESULTS) continue ;; esac
+		if [[ ${!e} =~ ^[A-Za-z0-9_.,:/+=-]*$ ]]; then
+			envs+=" $e=${!e}"
+		else
+			echo "run.sh: not passing $e to the VM (value has unsafe characters)" >&2
+		fi
+	done
+	echo "script_env=$(sq "$envs")"
 } >"$res/params"
 
 append="console=$console panic=-1 loglevel=5 log_buf_len=8M rdinit=/init"
