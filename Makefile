@@ -39,6 +39,7 @@ module-arm64: deps
 		CROSS_COMPILE=aarch64-linux-gnu- W=1 modules
 
 include user/user.mk
+-include tests/kernel/fuzz.mk
 
 check: deps module user
 	@tests/run_tests.sh
