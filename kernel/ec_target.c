@@ -538,14 +538,37 @@ static int ec_preresume(struct dm_target *ti)
 	int ret;
 
 	if (!v->activated) {
+		sector_t data_sectors = v->data_sectors;
+		unsigned int region_sectors = v->region_sectors;
+		unsigned long nbits = v->bm_nbits;
+
 		/*
 		 * A table replacing another was loaded while the other was
 		 * live: read the superblocks again now that it is suspended
 		 * and has recorded its last state (clean, failures).
 		 */
 		ret = ec_meta_load(v, &error, true);
+		/*
+		 * The bitmap and the length were sized by the constructor: if
+		 * another table reformatted the members since (another region
+		 * size or data area), this one no longer fits them.
+		 */
+		if (!ret && (v->bm_nbits != nbits ||
+			     ti->len > (sector_t)v->k * v->data_sectors)) {
+			DMERR("%s: members changed since the table was loaded: reload it",
+			      dm_device_name(dm_table_get_md(ti->table)));
+			DMERR("data area %llu -> %llu sectors, bitmap regions %lu -> %lu",
+			      (unsigned long long)data_sectors,
+			      (unsigned long long)v->data_sectors, nbits,
+			      v->bm_nbits);
+			ret = -EINVAL;
+		}
 		if (ret) {
-			DMERR("%s", error);
+			if (error)
+				DMERR("%s", error);
+			v->data_sectors = data_sectors;
+			v->region_sectors = region_sectors;
+			v->bm_nbits = nbits;
 			return ret;
 		}
 		ret = ec_bitmap_load(v, v->formatted);
