@@ -50,6 +50,10 @@ $(B)/tests/nlfuzz: tests/kernel/nlfuzz.c include/uapi/linux/dm-ec.h
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $<
 
-user: $(UB)/libec.a $(UB)/ec_bench $(UB)/ecctl $(B)/tests/nlfuzz
+$(B)/tests/lwreplay: tests/kernel/lwreplay.c
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) -o $@ $<
+
+user: $(UB)/libec.a $(UB)/ec_bench $(UB)/ecctl $(B)/tests/nlfuzz $(B)/tests/lwreplay
 
 -include tests/codec/codec.mk

@@ -1,0 +1,456 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""crashpt.py - crash-point replay of a 10+4 dm-ec volume (t_replay.sh).
+
+Every member i is dm-log-writes (ect_lw<i>) over /dev/ram<i>, logging to
+/dev/ram<14+i>; /dev/ram<28+i> is the replay target of member i and
+/dev/ram<42+i> the copy-on-write store of a non-persistent dm-snapshot
+over it (brd loaded with 56 disks by the caller).
+
+  record --fs ext4|xfs --mode all|degraded|rebuild --dir D [--files N]
+         [--seed S] [--missing I]
+      mkfs, mark "mkfs", then N files of known content, each fsynced (and
+      its directory), each followed by a mark "f<n>" on all 14 logs (with
+      every log device suspended, so the marks are one cut of the volume).
+      rebuild: member I is missing until a third of the files are
+      written, then the table is reloaded with it and "rebuild I"
+      (throttled) while writes go on. degraded: member I is missing
+      throughout. D/manifest: "<mark> <sha256> <path> <sync_action>".
+  replay --fs ... --mode ... --dir D [--torn T] [--seed S] [--missing I]
+      Replays the logs forward onto the replay targets, one mark at a time.
+      A crash point is a mark (every member at its mark), or, T times per
+      interval between two marks, a torn point: each member is cut at its
+      own random entry between the mark and its first flush after it
+      (members persisted different prefixes of what they got since the
+      last flush). Torn entries are written into the
+      snapshots, not the targets. At each point: the volume assembles from
+      the snapshots, sync_action returns to idle with no member 'a', the
+      fs mounts, every file whose mark is at or before the point has its
+      sha256, unmount, fsck -n is clean. One "ok"/"not ok" line per point.
+  work --dir D --mnt MNT [--seed S]
+      (t_powercut.sh) files under MNT until killed, each fsynced; a line
+      in D/manifest after each fsync returned.
+"""
+import argparse
+import hashlib
+import os
+import random
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ecio  # noqa: E402  (dm ioctls)
+
+N = 14
+K, M, CHUNK = 10, 4, 8
+LEN = 40 * 2048                    # volume sectors
+MEMBER = ecio.DATA_OFFSET + LEN // K
+LWREPLAY = os.environ.get('LWREPLAY', 'build/tests/lwreplay')
+REBUILD_RATE = 256                 # KiB/s while recording
+DM_SUSPEND_FLAG = 1 << 1
+
+
+def run(*cmd, env=None):
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    p = subprocess.run(list(cmd), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, universal_newlines=True,
+                       env=e)
+    return p.returncode, p.stdout.strip()
+
+
+def say(msg):
+    sys.stdout.write(msg + '\n')
+    sys.stdout.flush()
+
+
+def status(name):
+    """(health, action) of an ec volume"""
+    f = ecio.dm_status(name).split()
+    return f[6], f[8]
+
+
+def wait_sync(name, tmo=180):
+    t0 = time.time()
+    while True:
+        h, act = status(name)
+        if act == 'idle' and 'a' not in h:
+            return True, h
+        if time.time() - t0 > tmo:
+            return False, '%s %s' % (h, act)
+        time.sleep(0.2)
+
+
+def mkfs(fs, dev):
+    if fs == 'ext4':
+        return run('mkfs.ext4', '-q', '-F', '-E', 'nodiscard', dev)
+    # mkfs.xfs refuses < 300 MB unless it believes it runs under fstests
+    return run('mkfs.xfs', '-q', '-f', '-K', dev,
+               env={'TEST_DIR': '1', 'TEST_DEV': '1', 'QA_CHECK_FS': '1'})
+
+
+def fsck(fs, dev):
+    if fs == 'ext4':
+        return run('e2fsck', '-fn', dev)
+    return run('xfs_repair', '-n', dev)
+
+
+def ec_table(devs, opts=()):
+    words = ' '.join(opts).split()
+    return '0 %d ec %d %d %d %d%s %s' % (
+        LEN, K, M, CHUNK, len(words), ''.join(' ' + w for w in words),
+        ' '.join(devs))
+
+
+def dm_remove_retry(name):
+    for _ in range(50):
+        try:
+            ecio.dm_remove(name)
+            return
+        except OSError:
+            time.sleep(0.1)
+    ecio.dm_remove(name)
+
+
+# --- record ------------------------------------------------------------------
+def lw_suspend_all(flag):
+    for i in range(N):
+        ecio.dm_ioctl(ecio.DM_DEV_SUSPEND, 'ect_lw%d' % i,
+                      flags=DM_SUSPEND_FLAG if flag else 0)
+
+
+def mark_all(name):
+    """One mark on every log, placed while all of them are quiescent."""
+    lw_suspend_all(True)
+    try:
+        for i in range(N):
+            ecio.dm_message('ect_lw%d' % i, 'mark ' + name)
+    finally:
+        lw_suspend_all(False)
+
+
+def file_data(seed, n):
+    rng = random.Random(seed * 100003 + n)
+    size = rng.choice([1, 511, 4096, 4097, 12288]) if rng.random() < 0.3 \
+        else rng.randint(1, 96 << 10)
+    return rng.randbytes(size)
+
+
+def fsync_path(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def cmd_record(a):
+    mnt = os.path.join(a.dir, 'mnt')
+    os.makedirs(mnt, exist_ok=True)
+    lw = []
+    for i in range(N):
+        lw.append(ecio.dm_create('ect_lw%d' % i, '0 %d log-writes /dev/ram%d /dev/ram%d'
+                                 % (MEMBER, i, N + i)))
+    miss = a.missing if a.mode in ('degraded', 'rebuild') else -1
+    devs = ['-' if i == miss else lw[i] for i in range(N)]
+    vol = ecio.dm_create('ect_rv', ec_table(devs, ['nosync']))
+    rc, out = mkfs(a.fs, vol)
+    if rc:
+        say('# mkfs: ' + out)
+        return 1
+    rc, out = run('mount', '-t', a.fs, vol, mnt)
+    if rc:
+        say('# mount: ' + out)
+        return 1
+    os.sync()
+    mark_all('mkfs')
+    lines = []
+    t0 = time.time()
+    rebuild_at = a.files // 3 if a.mode == 'rebuild' else -1
+    for n in range(a.files):
+        if n == rebuild_at:
+            devs[miss] = lw[miss]
+            ecio.dm_load('ect_rv', ec_table(devs, ['rebuild %d' % miss,
+                                                   'max_rebuild_rate %d' % REBUILD_RATE]))
+            ecio.dm_resume('ect_rv')
+        d = os.path.join(mnt, 'd%d' % (n % 4))
+        if not os.path.isdir(d):
+            os.mkdir(d)
+            fsync_path(mnt)
+        rel = 'd%d/f%04d' % (n % 4, n)
+        data = file_data(a.seed, n)
+        with open(os.path.join(mnt, rel), 'wb') as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        fsync_path(d)
+        mark = 'f%04d' % n
+        mark_all(mark)
+        act = status('ect_rv')[1]
+        lines.append('%s %s %s %s\n' % (mark, hashlib.sha256(data).hexdigest(), rel, act))
+    say('# recorded %d files in %.1f s' % (a.files, time.time() - t0))
+    with open(os.path.join(a.dir, 'manifest'), 'w') as f:
+        f.writelines(lines)
+    rc, out = run('umount', mnt)
+    if rc:
+        say('# umount: ' + out)
+        return 1
+    dm_remove_retry('ect_rv')
+    for i in range(N):
+        dm_remove_retry('ect_lw%d' % i)
+    return 0
+
+
+def cmd_work(a):
+    """Files of known content until killed, each fsynced with its
+    directory; a manifest line ("<sha256> <path>") once the fsync returned."""
+    man = os.open(os.path.join(a.dir, 'manifest'), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    n = 0
+    while True:
+        d = os.path.join(a.mnt, 'd%d' % (n % 4))
+        if not os.path.isdir(d):
+            os.mkdir(d)
+            fsync_path(a.mnt)
+        rel = 'd%d/f%05d' % (n % 4, n)
+        data = file_data(a.seed, n)
+        with open(os.path.join(a.mnt, rel), 'wb') as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        fsync_path(d)
+        os.write(man, ('%s  %s\n' % (hashlib.sha256(data).hexdigest(), rel)).encode())
+        n += 1
+
+
+# --- replay --------------------------------------------------------------------
+class Log:
+    def __init__(self, i):
+        self.i = i
+        self.path = '/dev/ram%d' % (N + i)
+        rc, out = run(LWREPLAY, 'list', self.path)
+        if rc:
+            raise RuntimeError('lwreplay list %s: %s' % (self.path, out))
+        self.marks = {}
+        self.flushes = []
+        for ln in out.splitlines():
+            w = ln.split()
+            if w[0] == 'entries':
+                self.entries = int(w[1])
+            elif w[0] == 'mark':
+                self.marks[w[2]] = int(w[1])
+            elif w[0] == 'flush':
+                self.flushes.append(int(w[1]))
+
+    def first_flush(self, lo, hi):
+        """index of the first flush in [lo, hi), else hi"""
+        return min([f for f in self.flushes if lo <= f < hi] + [hi])
+
+
+def replay(args):
+    """args: [(log, target, from, to)...] -> raises on failure"""
+    argv = [LWREPLAY, 'replay']
+    for lg, tgt, lo, hi in args:
+        if hi > lo:
+            argv += [lg, tgt, str(lo), str(hi)]
+    if len(argv) == 2:
+        return
+    rc, out = run(*argv)
+    if rc:
+        raise RuntimeError('lwreplay: ' + out)
+
+
+class Point:
+    def __init__(self, a, logs, manifest):
+        self.a, self.logs, self.manifest = a, logs, manifest
+        self.mnt = os.path.join(a.dir, 'cmnt')
+        os.makedirs(self.mnt, exist_ok=True)
+        self.stats = {'points': 0, 'bad': 0, 'files': 0, 'mismatch': 0,
+                      'resync': 0, 'rebuild': 0, 'named_rebuild': 0}
+        self.times = {}
+        self.t = time.time()
+
+    def lap(self, what):
+        t = time.time()
+        self.times[what] = self.times.get(what, 0) + t - self.t
+        self.t = t
+
+    def check(self, desc, upto, members, cuts=None, rebuild_live=False):
+        """upto: index of the last mark in effect (0 = mkfs);
+        members: slots present; cuts: {i: (from, to)} torn entries"""
+        a = self.a
+        snaps = {}
+        vol = None
+        mounted = False
+        why = []
+        nfiles = 0
+        self.stats['points'] += 1
+        self.t = time.time()
+        try:
+            for i in members:
+                snaps[i] = ecio.dm_create('ect_sn%d' % i, '0 %d snapshot /dev/ram%d /dev/ram%d N 8'
+                                          % (MEMBER, 2 * N + i, 3 * N + i))
+            if cuts:
+                replay([(self.logs[i].path, snaps[i], lo, hi)
+                        for i, (lo, hi) in cuts.items() if i in snaps])
+            self.lap('snap')
+            devs = [snaps.get(i, '-') for i in range(N)]
+            try:
+                vol = ecio.dm_create('ect_cp', ec_table(devs))
+            except OSError as e:
+                if not rebuild_live:
+                    raise
+                # the returning member's superblock was not written yet
+                vol = ecio.dm_create('ect_cp', ec_table(devs, ['rebuild %d' % a.missing]))
+                self.stats['named_rebuild'] += 1
+                say('# %s: assembled only with "rebuild %d" (%s)' % (desc, a.missing, e))
+            self.lap('assemble')
+            h0, act0 = status('ect_cp')
+            if act0 in ('resync', 'rebuild'):
+                self.stats[act0] += 1
+            done, st = wait_sync('ect_cp')
+            if not done:
+                why.append('sync did not finish: ' + st)
+            self.lap('sync')
+            rc, out = run('mount', '-t', a.fs, vol, self.mnt)
+            self.lap('mount')
+            if rc:
+                why.append('mount: ' + out[-300:])
+            else:
+                mounted = True
+                for mark, sha, rel, _act in self.manifest[:upto]:
+                    nfiles += 1
+                    try:
+                        with open(os.path.join(self.mnt, rel), 'rb') as f:
+                            got = hashlib.sha256(f.read()).hexdigest()
+                    except OSError as e:
+                        got = str(e)
+                    if got != sha:
+                        self.stats['mismatch'] += 1
+                        why.append('%s (%s) %s' % (rel, mark, 'wrong content' if len(got) == 64 else got))
+                self.lap('files')
+                rc, out = run('umount', self.mnt)
+                mounted = rc != 0
+                self.lap('umount')
+                if rc:
+                    why.append('umount: ' + out)
+                else:
+                    rc, out = fsck(a.fs, vol)
+                    self.lap('fsck')
+                    if rc:
+                        why.append('fsck -n exit %d: %s' % (rc, ' | '.join(out.splitlines()[-4:])))
+        except (OSError, RuntimeError) as e:
+            why.append(str(e))
+        finally:
+            if mounted:
+                run('umount', '-l', self.mnt)
+            if vol:
+                dm_remove_retry('ect_cp')
+            for i in snaps:
+                dm_remove_retry('ect_sn%d' % i)
+            self.lap('teardown')
+        self.stats['files'] += nfiles
+        if why:
+            self.stats['bad'] += 1
+            say('not ok - %s' % desc)
+            for w in why[:8]:
+                say('#     %s' % w)
+        else:
+            say('ok - %s: %d files' % (desc, nfiles))
+
+
+def cmd_replay(a):
+    rng = random.Random(a.seed)
+    t0 = time.time()
+    manifest = []
+    with open(os.path.join(a.dir, 'manifest')) as f:
+        for ln in f:
+            manifest.append(ln.split())
+    names = ['mkfs'] + [m[0] for m in manifest]
+    miss = a.missing if a.mode in ('degraded', 'rebuild') else -1
+    logs = [Log(i) for i in range(N)]
+    used = [i for i in range(N) if i != miss or a.mode == 'rebuild']
+    for i in used:
+        lg = logs[i]
+        absent = [n for n in names + ['dm-log-writes-end'] if n not in lg.marks]
+        if absent:
+            say('not ok - log of member %d lacks marks %s' % (i, absent[:3]))
+            return 1
+    say('# logs: %s entries' % ' '.join(str(logs[i].entries) for i in used))
+    # rebuild: the member joins after the mark before the reload
+    joined = len(names)
+    if a.mode == 'rebuild':
+        joined = a.files // 3
+    pt = Point(a, logs, manifest)
+    cur = {i: 0 for i in used}
+    t_replay = 0
+    for k, name in enumerate(names):
+        # at the mark before the reload the member is not back yet
+        members = [i for i in used if i != miss or k > joined]
+        rb = a.mode == 'rebuild' and k > joined
+        # advance the replay targets to this mark
+        t1 = time.time()
+        replay([(logs[i].path, '/dev/ram%d' % (2 * N + i), cur[i], logs[i].marks[name])
+                for i in used])
+        t_replay += time.time() - t1
+        for i in used:
+            cur[i] = logs[i].marks[name]
+        pt.check('%s %s: mark %s' % (a.fs, a.mode, name), k, members, rebuild_live=rb)
+        if k + 1 == len(names):
+            break
+        nxt = names[k + 1]
+        if a.mode == 'rebuild' and k == joined:
+            members = used
+            rb = True
+        # torn points inside (name, nxt): each member cut at its own
+        # random entry before its first flush after the mark. (A member's
+        # flushes are not all volume-wide flushes, so later flush epochs
+        # cannot be matched across members; cuts that could straddle one
+        # would be states no real crash leaves.)
+        for t in range(a.torn):
+            cuts = {}
+            for i in members:
+                hi = logs[i].first_flush(cur[i], logs[i].marks[nxt])
+                cuts[i] = (cur[i], rng.randint(cur[i], hi))
+            pt.check('%s %s: torn after %s (cut at +%s)' %
+                     (a.fs, a.mode, name,
+                      ','.join(str(cuts[i][1] - cur[i]) for i in members)),
+                     k, members, cuts=cuts, rebuild_live=rb)
+    s = pt.stats
+    say('# summary %s %s: points=%d bad=%d files_checked=%d mismatches=%d '
+        'resync=%d rebuild=%d named_rebuild=%d time=%.0fs' %
+        (a.fs, a.mode, s['points'], s['bad'], s['files'], s['mismatch'],
+         s['resync'], s['rebuild'], s['named_rebuild'], time.time() - t0))
+    say('# seconds: replay %.0f %s' % (t_replay, ' '.join(
+        '%s %.0f' % kv for kv in sorted(pt.times.items()))))
+    if a.mode == 'rebuild' and not s['rebuild']:
+        say('not ok - %s rebuild: no crash point was inside the rebuild' % a.fs)
+        return 1
+    return 1 if s['bad'] else 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('cmd', choices=['record', 'replay', 'work'])
+    p.add_argument('--fs', choices=['ext4', 'xfs'])
+    p.add_argument('--mnt')
+    p.add_argument('--mode', choices=['all', 'degraded', 'rebuild'], default='all')
+    p.add_argument('--dir', required=True)
+    p.add_argument('--files', type=int, default=8)
+    p.add_argument('--torn', type=int, default=1)
+    p.add_argument('--seed', type=int, default=1)
+    p.add_argument('--missing', type=int, default=5)
+    a = p.parse_args()
+    try:
+        if a.cmd == 'work':
+            return cmd_work(a)
+        return cmd_record(a) if a.cmd == 'record' else cmd_replay(a)
+    except (OSError, RuntimeError) as e:
+        say('not ok - %s %s %s: %s' % (a.fs, a.mode, a.cmd, e))
+        return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# t_replay.sh - crash consistency by write-log replay: every member of a
+# 10+4 volume (chunk 8, 40 MiB) is dm-log-writes over a RAM disk. ext4 and
+# XFS get files of known content, each fsynced, and after every fsync a
+# mark in all 14 logs. Then each member's log is replayed onto a fresh RAM
+# disk (build/tests/lwreplay) up to each crash point: every mark, and
+# "torn" points between two marks where each member is cut at its own
+# random entry inside one flush epoch. At every point the volume must
+# assemble (from non-persistent snapshots of the replayed members, so the
+# replay goes on forward), finish its resync, mount, hold every file
+# fsynced before the point, and pass fsck -n after unmount.
+#
+# Variants: all members; one member missing throughout (degraded: the
+# RAID write hole); a member re-added with "rebuild" while writes go on
+# (crash points inside the rebuild). Details: tests/kernel/crashpt.py,
+# Documentation/testing.md.
+#
+# env: EC_REPLAY_TORN (torn points per interval; 1, 4 with EC_FULL=1),
+#      EC_REPLAY_VARIANTS ("ext4:all:15,xfs:rebuild:20,...": fs:mode:files), EC_REPLAY_SEED.
+
+. "$(dirname "$0")/lib.sh"
+ec_require_vm
+
+# VARIANTS: fs:mode:files; a crash point per mark (files + 1) and TORN
+# per interval (files): 100 points in check, 1,010 with EC_FULL=1
+if [ "${EC_FULL:-0}" = 1 ]; then
+	TORN=${EC_REPLAY_TORN:-4}
+	VARIANTS=${EC_REPLAY_VARIANTS:-ext4:all:40 ext4:degraded:40 ext4:rebuild:40 xfs:all:40 xfs:degraded:22 xfs:rebuild:20}
+else
+	TORN=${EC_REPLAY_TORN:-1}
+	VARIANTS=${EC_REPLAY_VARIANTS:-ext4:all:15 ext4:degraded:13 ext4:rebuild:15 xfs:all:5}
+fi
+VARIANTS=${VARIANTS//,/ }
+SEED=${EC_REPLAY_SEED:-$RANDOM}
+MISSING=5
+export LWREPLAY=${LWREPLAY:-$EC_ROOT/build/tests/lwreplay}
+[ -x "$LWREPLAY" ] || die "$LWREPLAY not built (make user)"
+
+# 56 RAM disks of 16 MiB: members 0-13, their logs 14-27, replay targets
+# 28-41, snapshot stores 42-55 (brd allocates only what is written).
+brd_fresh() {
+	if [ -b /dev/ram0 ]; then
+		rmmod brd || return 1
+	fi
+	modprobe brd rd_nr=56 rd_size=16384 max_part=0
+}
+
+# replay_remove: what crashpt.py made, users before what they use
+replay_remove() {
+	local d mp
+	for mp in "$EC_TMP"/*/mnt "$EC_TMP"/*/cmnt; do
+		mountpoint -q "$mp" 2>/dev/null && umount -l "$mp"
+	done
+	for d in ect_cp ect_rv $(dmsetup ls | awk '$1 ~ /^ect_(sn|lw)[0-9]/ { print $1 }'); do
+		dmsetup info "$d" >/dev/null 2>&1 && dmsetup remove "$d"
+	done
+}
+trap 'replay_remove; ec_cleanup quiet' EXIT
+trap 'replay_remove; ec_cleanup quiet; exit 1' INT TERM
+
+ec_modprobe dm-mod dm-log-writes dm-snapshot ext4 xfs || die "cannot load modules"
+ec_load_module || die "cannot load $EC_KO"
+diag "variants $VARIANTS, torn points per interval $TORN, seed $SEED"
+
+# crashpt ARGS...: run crashpt.py; its "ok - "/"not ok - " lines become
+# tests, the rest is printed; CRASHPT_RC = its exit status
+crashpt() {
+	local l
+	CRASHPT_RC=255
+	while IFS= read -r l; do
+		case $l in
+		"ok - "*) ok "${l#ok - }" ;;
+		"not ok - "*) not_ok "${l#not ok - }" ;;
+		"@@rc "*) CRASHPT_RC=${l#@@rc } ;;
+		*) echo "$l" ;;
+		esac
+	done < <(python3 -B -I -S "$EC_LIB_DIR/crashpt.py" "$@" 2>&1; echo "@@rc $?")
+}
+
+T0=$(now)
+for v in $VARIANTS; do
+	IFS=: read -r fs mode FILES <<<"$v"
+	dir=$EC_TMP/$fs-$mode
+	mkdir -p "$dir"
+	brd_fresh || die "cannot reload brd"
+	t0=$(now)
+	crashpt record --fs "$fs" --mode "$mode" --dir "$dir" --files "$FILES" \
+		--seed "$SEED" --missing $MISSING
+	tap $CRASHPT_RC "$fs $mode: $FILES files, each fsynced and marked in all 14 logs" ||
+		{ replay_remove; continue; }
+	crashpt replay --fs "$fs" --mode "$mode" --dir "$dir" --files "$FILES" \
+		--torn "$TORN" --seed "$SEED" --missing $MISSING
+	[ "$CRASHPT_RC" -ne 255 ]
+	tap $? "$fs $mode: replay ran to the end"
+	diag "$fs $mode: $(elapsed "$t0") s"
+	replay_remove
+done
+diag "all variants: $(elapsed "$T0") s"
+
+replay_remove
+ec_cleanup
+tap_done
