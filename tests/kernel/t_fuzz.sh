@@ -1,0 +1,210 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# t_fuzz.sh - table and message fuzz (build/tests/ec_fuzz, raw DM ioctls):
+# 10^4 random and mutated table lines and target messages (10^5 with
+# EC_FULL=1; EC_FUZZ_N overrides, EC_FUZZ_SEED fixes the seed) against 12
+# small members, one of them too small for any volume. Asserted:
+#   - every load, resume and message returns (the driver's watchdog), a
+#     refused load leaves its reason in the kernel log, valid lines on
+#     blank members load and resume, printed tables reload (ec_fuzz);
+#   - a 2+2 volume created before the fuzz, on members the fuzz never
+#     names, is untouched: healthy, same table, its data reads back;
+#   - no kernel warning (our own grep; the VM runner checks too);
+#   - dm-ec unloads (rmmod) at the end;
+#   - slab usage back to the baseline taken before dm-ec was loaded:
+#     active objects of the kmalloc-*, bio and dm caches, and the number of
+#     vmalloc areas (see SLAB_TOL below).
+. "$(dirname "$0")/lib.sh"
+ec_require_vm
+
+FUZZ=${EC_FUZZ:-$EC_ROOT/build/tests/ec_fuzz}
+[ -x "$FUZZ" ] || die "$FUZZ not built (make user)"
+if [ "${EC_FULL:-0}" = 1 ]; then N=${EC_FUZZ_N:-100000}; else N=${EC_FUZZ_N:-10000}; fi
+SEED=${EC_FUZZ_SEED:-$(( (RANDOM << 15) | RANDOM ))}
+SZ=24576			# member size: 12 MiB, 8 MiB data area
+SZ10=$((SZ - 1000))		# member 10 is a bit smaller
+SMALL=4096			# member 11: smaller than the metadata area
+# Tolerance of the slab comparison, in objects per cache (and for the sum
+# over the caches watched): see Documentation/testing.md. A leak of one
+# object per accepted load alone would be thousands.
+SLAB_TOL=${EC_SLAB_TOL:-150}
+SLAB_SUM_TOL=${EC_SLAB_SUM_TOL:-300}
+
+# slab_snapshot FILE: "cache active_objects" of the watched caches, plus
+# "vmalloc N" (areas in /proc/vmallocinfo), after dropping dentries and
+# inodes (the 9p root caches fids in kmalloc objects) and letting RCU
+# frees finish.
+slab_snapshot() {
+	local i
+	sync
+	for i in 1 2 3; do
+		echo 3 >/proc/sys/vm/drop_caches
+		sleep 1
+	done
+	awk 'NR > 2 && ($1 ~ /^(kmalloc-|kmalloc-cg-|dma-kmalloc-|bio|biovec|dm_|kcopyd)/) { print $1, $2 }' \
+		/proc/slabinfo >"$1"
+	echo "vmalloc $(wc -l </proc/vmallocinfo)" >>"$1"
+	# allocation sites (slub_debug=U, debugfs), for the diagnostics
+	local c
+	: >"$1.sites"
+	for c in $(awk '$1 != "vmalloc" { print $1 }' "$1"); do
+		[ -r /sys/kernel/debug/slab/$c/alloc_traces ] || continue
+		awk -v c="$c" '$1 ~ /^[0-9]+$/ { print c, $2, $1 }' \
+			/sys/kernel/debug/slab/$c/alloc_traces >>"$1.sites"
+	done
+}
+
+# slab_sites A B: the allocation sites whose object count grew most
+slab_sites() {
+	awk 'FNR == NR { a[$1 " " $2] += $3; next } { b[$1 " " $2] += $3 }
+		END { for (s in b) if (b[s] - a[s] > 0) print b[s] - a[s], s }' \
+		"$1.sites" "$2.sites" | sort -rn | head -n "${3:-10}" |
+		sed 's/^/#     +/'
+}
+
+# slab_compare A B: print caches whose count changed beyond SLAB_TOL (or
+# the sum beyond SLAB_SUM_TOL); return 1 if any; the largest changes as
+# diagnostics.
+slab_compare() {
+	awk -v tol="$SLAB_TOL" -v sumtol="$SLAB_SUM_TOL" '
+		FNR == NR { a[$1] = $2; next }
+		{ b[$1] = $2 }
+		END {
+			bad = 0; sum = 0
+			for (c in b) {
+				d = b[c] - a[c]
+				if (c != "vmalloc") sum += d
+				if (d != 0) printf "#   %s %+d (%d -> %d)\n", c, d, a[c], b[c]
+				# freed vmalloc areas linger until a lazy purge:
+				# fewer is no leak, a few more is noise
+				if (c == "vmalloc" && d > 100) bad = 1
+				if (c != "vmalloc" && (d > tol || d < -tol)) bad = 1
+			}
+			printf "#   sum over the caches %+d\n", sum
+			if (sum > sumtol || sum < -sumtol) bad = 1
+			exit bad
+		}' "$1" "$2"
+}
+
+ec_modprobe dm-mod || die "cannot load dm-mod"
+ec_brd_setup || die "cannot set up brd RAM disks"
+for i in $(seq 0 15); do
+	case $i in
+	10) s=$SZ10 ;;
+	11) s=$SMALL ;;
+	*) s=$SZ ;;
+	esac
+	ec_member_create "$i" "$s" || die "cannot create member $i"
+done
+ec_wipe "$SZ" $(seq 0 15) || die "cannot zero the RAM disks"
+ecpy_start
+ecpy dm status ect_m0 >/dev/null	# python and its modules are loaded
+DBGFS=0
+mountpoint -q /sys/kernel/debug || { mount -t debugfs debugfs /sys/kernel/debug && DBGFS=1; }
+# Load and unload dm-ec once: what it pulls in and keeps (libcrc32c, the
+# crc32c crypto driver, ...) is then part of the baseline.
+ec_load_module && ec_unload_module || die "cannot load and unload $EC_KO"
+"$FUZZ" -n 0 "${MEM[0]}" "${MEM[1]}" >/dev/null 2>&1	# the binary is cached
+
+# Baseline before dm-ec is loaded, and the noise between two snapshots
+# (the first one only warms up: reading debugfs' alloc_traces allocates
+# what stays).
+slab_snapshot "$EC_TMP/slab0w"
+slab_snapshot "$EC_TMP/slab0a"
+dmsetup ls >/dev/null; "$FUZZ" -n 0 "${MEM[0]}" "${MEM[1]}" >/dev/null 2>&1
+slab_snapshot "$EC_TMP/slab0"
+noise=$(slab_compare "$EC_TMP/slab0a" "$EC_TMP/slab0")
+diag "slab noise between two baseline snapshots:"
+printf '%s\n' "$noise" | tail -n 12
+
+ec_load_module || die "cannot load $EC_KO"
+
+# The sentinel: 2+2 chunk 8 on members 12..15, with data, alive throughout.
+SLEN=$(ec_max_length 2 8 "$SZ")
+STABLE="0 $SLEN ec 2 2 8 1 nosync ${MEM[12]} ${MEM[13]} ${MEM[14]} ${MEM[15]}"
+ec_create s "$STABLE" || die "cannot create the sentinel volume"
+ecpy fill "$(vol s)" "$EC_TMP/s.ref" --seed 7
+tap $? "sentinel 2+2 volume written ($((SLEN / 2048)) MiB)"
+st_before=$(ec_status s)
+tbl_before=$(dmsetup table ect_s)
+protect=()
+for i in 12 13 14 15; do
+	protect+=(-x "${MEM[$i]}" -x "$(devnum /dev/ram$i)")
+done
+protect+=(-x "$(vol s)")
+
+mark=$(kmsg_mark)
+t0=$(now)
+diag "ec_fuzz: seed $SEED, $N inputs (reproduce: EC_FUZZ_SEED=$SEED EC_FUZZ_N=$N)"
+dmesg -n 1			# the serial console is slow under TCG
+"$FUZZ" -s "$SEED" -n "$N" "${protect[@]}" -S "${MEM[11]}" \
+	"${MEM[@]:0:11}" >"$EC_TMP/fuzz.out" 2>&1
+rc=$?
+dmesg -n 5
+secs=$(elapsed "$t0")
+grep -v '^FAIL' "$EC_TMP/fuzz.out" | head -n 50 | sed 's/^# /#   /; s/^\([^#]\)/#   \1/'
+grep '^FAIL' "$EC_TMP/fuzz.out" | head -n 20 | sed 's/^/#   /'
+tap $rc "ec_fuzz: $N inputs, every one answered as expected ($secs s, seed $SEED)"
+cp "$EC_TMP/fuzz.out" "${EC_RESULTS:-$EC_TMP}/t_fuzz.ec_fuzz.out" 2>/dev/null
+
+kmsg_since "$mark" >"$EC_TMP/kmsg"
+bad=$(grep -E 'BUG|WARNING|Oops|invalid opcode|KASAN|UBSAN|hung task|blocked for more|soft lockup|corruption|Call Trace|kmem_cache_destroy' "$EC_TMP/kmsg" | head -n 5)
+[ -z "$bad" ]
+tap $? "no kernel warning during the fuzz ($(wc -l <"$EC_TMP/kmsg") log lines)" "$bad"
+
+# The sentinel is untouched.
+is "$(ec_status s)" "$st_before" "sentinel status unchanged: $st_before"
+is "$(dmsetup table ect_s)" "$tbl_before" "sentinel table unchanged"
+ecpy verify "$(vol s)" "$EC_TMP/s.ref"
+tap $? "sentinel data reads back identical after the fuzz"
+ec_remove s || not_ok "remove the sentinel"
+out=$(ecpy dm create ect_s "$STABLE") &&
+	out=$(ecpy verify "$out" "$EC_TMP/s.ref") &&
+	[ "$(ec_health s)" = AAAA ]
+tap $? "sentinel assembles again from its members, healthy, data identical" "$out"
+ecpy dm remove ect_s
+
+# Found by the fuzz: a table loaded on blank members and resumed only after
+# another device formatted them with another region_size. The resume reads
+# the superblocks again; the bitmap was sized by the constructor for the
+# old region count (a heap overflow, caught by slub_debug, before the fix).
+# Now the resume is refused and nothing is overrun.
+ec_wipe 16 0 1 2
+L3=$(ec_max_length 2 8 "$SZ")
+mark=$(kmsg_mark)
+dmsetup create ect_fz1 --notable &&
+	dmsetup load ect_fz1 --table "0 $L3 ec 2 1 8 0 ${MEM[*]:0:3}" &&
+	dmsetup create ect_fz2 --table "0 $L3 ec 2 1 8 2 region_size 8 ${MEM[*]:0:3}" &&
+	dmsetup remove ect_fz2
+tap $? "table A loaded on blank members, then B formats them with region_size 8"
+dmsetup resume ect_fz1 >/dev/null 2>&1
+rc=$?
+dmsetup remove ect_fz1
+why=$(kmsg_since "$mark" | grep -E 'ec: .*(changed|bitmap)' | tail -n 1)
+[ $rc -ne 0 ] && [ -n "$why" ]
+tap $? "resuming A is refused: the members changed under it (${why##*ec: })" "resume rc $rc"
+bad=$(kmsg_since "$mark" | grep -E 'BUG|Redzone|Poison|WARNING|corrupt' | head -n 3)
+[ -z "$bad" ]
+tap $? "no slab corruption from the stale table" "$bad"
+
+# Nothing left, dm-ec unloads, slabs back to the baseline.
+left=$(dmsetup ls | grep -E '^(ecf_|ect_s)' || true)
+[ -z "$left" ]
+tap $? "no fuzz device left" "$left"
+rmmod dm_ec
+tap $? "rmmod dm_ec after the fuzz"
+slab_snapshot "$EC_TMP/slab1"
+diag "slab changes from before loading dm-ec to after unloading it (tolerance $SLAB_TOL per cache, $SLAB_SUM_TOL in sum):"
+out=$(slab_compare "$EC_TMP/slab0" "$EC_TMP/slab1")
+rc=$?
+printf '%s\n' "$out" | head -n 20
+if [ $rc -ne 0 ] || [ -n "${EC_SLAB_SITES:-}" ]; then
+	diag "  allocation sites that grew most:"
+	slab_sites "$EC_TMP/slab0" "$EC_TMP/slab1" 15
+fi
+tap $rc "slab usage back to the baseline after $N inputs"
+
+[ "$DBGFS" = 1 ] && umount /sys/kernel/debug
+ec_cleanup
+tap_done
