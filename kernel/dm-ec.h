@@ -77,6 +77,7 @@ struct ec_vol {
 	bool nosync;
 	unsigned int max_rebuild_rate;	/* KiB/s, 0 = unlimited */
 	unsigned int region_sectors;
+	bool noppl;			/* no partial-parity log */
 
 	/* metadata */
 	u8 array_uuid[16];
@@ -98,6 +99,9 @@ struct ec_vol {
 	struct workqueue_struct *wq;
 	mempool_t *io_pool;		/* struct ec_io */
 	mempool_t *page_pool;
+	spinlock_t pc_lock;		/* pc_pages */
+	struct list_head pc_pages;	/* freed pages kept for reuse */
+	unsigned int pc_count;
 	struct mutex reserve_lock;	/* one request at a time on the reserve */
 	struct bio_set bs;
 	spinlock_t lock;		/* row locks, member state */
@@ -132,6 +136,22 @@ struct ec_vol {
 	struct mutex bm_io_lock;	/* bitmap writes */
 	struct delayed_work bm_work;	/* lazy clearing */
 
+	/* partial-parity log (ec_ppl.c) */
+	u64 log_gen;			/* entries of this generation are valid */
+	atomic64_t log_seq;
+	unsigned int log_slot_sectors;
+	unsigned int log_nslots;	/* per member */
+	unsigned long *log_slots;	/* in use: n bitmaps of log_nslots */
+	spinlock_t log_lock;		/* log_slots */
+	wait_queue_head_t log_wait;	/* a slot freed, log_inflight == 0 */
+	atomic_t log_inflight;		/* writes holding entries */
+	bool log_used;			/* entries written in this generation */
+	bool log_bumping;		/* log_gen about to change */
+	struct mutex log_mutex;		/* generation changes */
+	mempool_t *log_hdr_pool;	/* entry headers */
+	atomic64_t log_entries;		/* written since load */
+	atomic64_t log_replayed;	/* replayed at load */
+
 	struct ec_nl_vol nl;
 };
 
@@ -153,6 +173,10 @@ struct ec_io {
 	struct completion done;
 	unsigned long err_mask;		/* members whose bio failed */
 	bool reserve;			/* holds reserve_lock */
+	bool logged;			/* counted in log_inflight */
+	u32 log_mask;			/* parity blocks holding an entry */
+	u16 log_slot[EC_MAX_M];		/* their slots */
+	struct page *log_hdr;		/* the entry's header */
 	struct ec_plan plan;
 	struct page *pages[];		/* [2n][EC_SLICE_PAGES] */
 };
@@ -190,6 +214,7 @@ struct ec_io *ec_io_get(struct ec_vol *v, sector_t row, unsigned int s0,
 void ec_io_put(struct ec_io *io);
 int ec_io_alloc(struct ec_io *io, u64 cols);
 void ec_io_begin(struct ec_io *io);
+void ec_member_endio(struct bio *bio);
 void ec_io_submit(struct ec_io *io, unsigned int b, unsigned int col,
 		  enum req_op op, blk_opf_t flags);
 unsigned long ec_io_wait(struct ec_io *io);
@@ -216,6 +241,17 @@ void ec_bitmap_startwrite(struct ec_vol *v, sector_t row);
 void ec_bitmap_endwrite(struct ec_vol *v, sector_t row);
 void ec_bitmap_clear_idle(struct ec_vol *v);
 bool ec_bitmap_dirty(struct ec_vol *v, sector_t ms, unsigned int len);
+
+/* ec_ppl.c */
+int ec_ppl_init(struct ec_vol *v);
+void ec_ppl_exit(struct ec_vol *v);
+bool ec_ppl_wanted(struct ec_vol *v);
+void ec_ppl_unlogged(struct ec_vol *v);
+unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
+			 u32 written, u32 logmask, bool full);
+void ec_ppl_end(struct ec_io *io);
+void ec_ppl_release(struct ec_io *io);
+int ec_ppl_replay(struct ec_vol *v);
 
 /* ec_sync.c */
 int ec_sync_start(struct ec_vol *v);

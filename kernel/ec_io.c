@@ -64,6 +64,44 @@ static bool ec_try_lock(struct ec_vol *v, struct ec_io *io)
 	return true;
 }
 
+/*
+ * Pages of finished requests are kept (up to EC_PAGE_CACHE) instead of
+ * going back to the page allocator, which would clear each one again on
+ * the next allocation (init_on_alloc); the mempool's reserve is refilled
+ * first.
+ */
+#define EC_PAGE_CACHE	2048
+
+static struct page *ec_page_get(struct ec_vol *v)
+{
+	struct page *pg = NULL;
+
+	spin_lock(&v->pc_lock);
+	if (v->pc_count) {
+		pg = list_first_entry(&v->pc_pages, struct page, lru);
+		list_del(&pg->lru);
+		v->pc_count--;
+	}
+	spin_unlock(&v->pc_lock);
+	return pg;
+}
+
+static void ec_page_put(struct ec_vol *v, struct page *pg)
+{
+	if (READ_ONCE(v->page_pool->curr_nr) < v->page_pool->min_nr)
+		goto pool;
+	spin_lock(&v->pc_lock);
+	if (v->pc_count < EC_PAGE_CACHE) {
+		list_add(&pg->lru, &v->pc_pages);
+		v->pc_count++;
+		spin_unlock(&v->pc_lock);
+		return;
+	}
+	spin_unlock(&v->pc_lock);
+pool:
+	mempool_free(pg, v->page_pool);
+}
+
 struct ec_io *ec_io_get(struct ec_vol *v, sector_t row, unsigned int s0,
 			unsigned int s1)
 {
@@ -90,9 +128,10 @@ void ec_io_put(struct ec_io *io)
 	struct ec_vol *v = ec_vol_of(io);
 	unsigned int i;
 
+	ec_ppl_end(io);
 	for (i = 0; i < 2 * v->n * EC_SLICE_PAGES; i++)
 		if (io->pages[i])
-			mempool_free(io->pages[i], v->page_pool);
+			ec_page_put(v, io->pages[i]);
 	if (io->reserve)
 		mutex_unlock(&v->reserve_lock);
 	spin_lock(&v->lock);
@@ -122,13 +161,16 @@ retry:
 
 			if (*pg)
 				continue;
+			*pg = ec_page_get(v);
+			if (*pg)
+				continue;
 			*pg = mempool_alloc(v->page_pool, gfp);
 			if (*pg)
 				continue;
 			/* Give back what we have and queue for the reserve. */
 			for (c = 0; c < 2 * v->n * EC_SLICE_PAGES; c++) {
 				if (io->pages[c]) {
-					mempool_free(io->pages[c], v->page_pool);
+					ec_page_put(v, io->pages[c]);
 					io->pages[c] = NULL;
 				}
 			}
@@ -143,7 +185,7 @@ retry:
 	return 0;
 }
 
-static void ec_member_endio(struct bio *bio)
+void ec_member_endio(struct bio *bio)
 {
 	struct ec_io *io = bio->bi_private;
 	struct ec_vol *v = ec_vol_of(io);
@@ -416,7 +458,8 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 	np = io->p1 - io->p0;
 	for (tries = 0; tries <= v->n; tries++) {
 		unsigned int rmw_cost = 0, rcw_cost = 0;
-		bool parity_ok, rmw;
+		bool parity_ok, rmw, logged = ec_ppl_wanted(v);
+		blk_opf_t f = wflags;
 
 		bad = ec_blocks(v, row, ec_bad_mask(v));
 		unread = ec_blocks(v, row, ec_unreadable(v, row, io->s1));
@@ -460,7 +503,15 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 			}
 			/* Unread parity was not updated: leave it to rebuild. */
 			wr = (sp.cols | (pmask & ~unread)) & ~bad;
-			werrs = ec_io_blocks(io, wr, REQ_OP_WRITE, wflags, true);
+			if (logged) {
+				if (ec_ppl_log(io, v->n, sp.cols & ~unread,
+					       wr & pmask & ~unread, false))
+					continue;
+				f |= REQ_FUA;
+			} else {
+				ec_ppl_unlogged(v);
+			}
+			werrs = ec_io_blocks(io, wr, REQ_OP_WRITE, f, true);
 			ret = 0;
 			break;
 		}
@@ -483,7 +534,15 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 				  blk + v->k);
 		}
 		wr = (sp.cols | pmask) & ~bad;
-		werrs = ec_io_blocks(io, wr, REQ_OP_WRITE, wflags, false);
+		if (logged) {
+			if (ec_ppl_log(io, 0, sp.cols & ~unread,
+				       wr & pmask & ~unread, !rd))
+				continue;
+			f |= REQ_FUA;
+		} else {
+			ec_ppl_unlogged(v);
+		}
+		werrs = ec_io_blocks(io, wr, REQ_OP_WRITE, f, false);
 		ret = 0;
 		break;
 	}
@@ -514,6 +573,7 @@ static int ec_discard_row(struct ec_vol *v, sector_t row)
 	int ret = 0;
 
 	ec_bitmap_startwrite(v, row);
+	ec_ppl_unlogged(v);
 	for (s = 0; s < v->chunk_sectors && !ret; s += v->slice_sectors) {
 		struct ec_io *io = ec_io_get(v, row, s, s + v->slice_sectors);
 		unsigned long bad = ec_bad_mask(v), errs;
@@ -692,9 +752,12 @@ int ec_io_init(struct ec_vol *v)
 		INIT_HLIST_HEAD(&v->row_locks[i]);
 	init_waitqueue_head(&v->row_wait);
 	mutex_init(&v->reserve_lock);
+	spin_lock_init(&v->pc_lock);
+	INIT_LIST_HEAD(&v->pc_pages);
 
 	ret = -ENOMEM;
-	v->wq = alloc_workqueue("kecd", WQ_MEM_RECLAIM, 0);
+	/* Unbound: parity work of one submitter spreads over the CPUs. */
+	v->wq = alloc_workqueue("kecd", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!v->wq)
 		goto err;
 	v->io_pool = mempool_create_kmalloc_pool(4, iosz);
@@ -721,9 +784,13 @@ err:
 
 void ec_io_exit(struct ec_vol *v)
 {
+	struct page *pg;
+
 	if (!v->wq)
 		return;
 	destroy_workqueue(v->wq);
+	while ((pg = ec_page_get(v)))
+		__free_page(pg);
 	bioset_exit(&v->bs);
 	mempool_destroy(v->page_pool);
 	mempool_destroy(v->io_pool);

@@ -213,6 +213,7 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 	v->ctime = le64_to_cpu(ref->ctime);
 	v->sb_flags = le32_to_cpu(ref->flags);
 	v->rebuild_cp = le64_to_cpu(ref->rebuild_cp);
+	v->log_gen = le64_to_cpu(ref->log_gen);
 	v->resync_bitmap = false;
 	v->rebuild_bitmap = true;
 	if (!(v->sb_flags & DM_EC_SB_F_SYNCED)) {
@@ -316,6 +317,7 @@ static void ec_sb_fill(struct ec_vol *v, struct dm_ec_sb *sb, unsigned int idx)
 	sb->bitmap_offset = cpu_to_le64(DM_EC_BITMAP_OFFSET);
 	sb->log_offset = cpu_to_le64(DM_EC_LOG_OFFSET);
 	sb->log_sectors = cpu_to_le64(DM_EC_DATA_OFFSET - DM_EC_LOG_OFFSET);
+	sb->log_gen = cpu_to_le64(v->log_gen);
 	for (i = 0; i < v->n; i++) {
 		struct ec_member *mb = &v->mem[i];
 		u8 st = DM_EC_MEMBER_ACTIVE;

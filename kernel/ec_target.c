@@ -11,6 +11,7 @@
 #define EC_OPT_NOSYNC		"nosync"
 #define EC_OPT_RATE		"max_rebuild_rate"
 #define EC_OPT_REGION		"region_size"
+#define EC_OPT_NOPPL		"noppl"
 #define EC_DEFAULT_REGION	8192	/* 4 MiB of member space per bit */
 
 static const char * const ec_action_names[] = {
@@ -115,6 +116,10 @@ static int ec_parse_opts(struct ec_vol *v, struct dm_target *ti,
 
 		if (!strcasecmp(key, EC_OPT_NOSYNC)) {
 			v->nosync = true;
+			continue;
+		}
+		if (!strcasecmp(key, EC_OPT_NOPPL)) {
+			v->noppl = true;
 			continue;
 		}
 		if (strcasecmp(key, EC_OPT_REBUILD) &&
@@ -312,6 +317,11 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		ti->error = "ec: cannot allocate the write-intent bitmap";
 		goto bad_io;
 	}
+	ret = ec_ppl_init(v);
+	if (ret) {
+		ti->error = "ec: cannot allocate the partial-parity log";
+		goto bad_io;
+	}
 
 	ret = dm_set_target_max_io_len(ti, v->row_sectors);
 	if (ret)
@@ -335,6 +345,7 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	return 0;
 
 bad_io:
+	ec_ppl_exit(v);
 	ec_bitmap_exit(v);
 	ec_io_exit(v);
 bad:
@@ -359,6 +370,7 @@ static void ec_dtr(struct dm_target *ti)
 	ec_nl_vol_del(v);		/* netlink: no more requests */
 	ec_sync_stop(v);
 	flush_work(&v->meta_work);
+	ec_ppl_exit(v);
 	ec_bitmap_exit(v);
 	ec_io_exit(v);
 	ec_vol_free(v);
@@ -408,6 +420,7 @@ static void ec_status(struct dm_target *ti, status_type_t type,
 			    test_bit(EC_MF_REBUILD, &v->mem[i].flags))
 				rebuilding |= 1UL << i;
 		nopt = 2 * hweight_long(rebuilding) + (v->nosync ? 1 : 0) +
+		       (v->noppl ? 1 : 0) +
 		       (v->max_rebuild_rate ? 2 : 0) +
 		       (v->region_set ? 2 : 0);
 		DMEMIT("%u %u %u %u", v->k, v->m, v->chunk_sectors, nopt);
@@ -420,6 +433,8 @@ static void ec_status(struct dm_target *ti, status_type_t type,
 			DMEMIT(" %s %u", EC_OPT_RATE, v->max_rebuild_rate);
 		if (v->region_set)
 			DMEMIT(" %s %u", EC_OPT_REGION, v->region_sectors);
+		if (v->noppl)
+			DMEMIT(" %s", EC_OPT_NOPPL);
 		for (i = 0; i < v->n; i++) {
 			if (v->mem[i].dev)
 				DMEMIT(" %u:%u", MAJOR(v->mem[i].dev->bdev->bd_dev),
@@ -574,6 +589,15 @@ static int ec_preresume(struct dm_target *ti)
 		ret = ec_bitmap_load(v, v->formatted);
 		if (ret)
 			return ret;
+		/* Parity of stripes a crash tore, before anything else. */
+		if (!v->formatted && !(v->sb_flags & DM_EC_SB_F_CLEAN)) {
+			ret = ec_ppl_replay(v);
+			if (ret)
+				return ret;
+		}
+		/* A new generation: the entries on disk are spent. */
+		v->log_gen++;
+		v->log_used = false;
 		v->activated = true;
 	}
 	v->clean = false;

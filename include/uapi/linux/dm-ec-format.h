@@ -9,7 +9,7 @@
  *	0			superblock copy 0 (4 KiB)
  *	8			superblock copy 1 (4 KiB)
  *	DM_EC_BITMAP_OFFSET	write-intent bitmap (up to DM_EC_BITMAP_MAX_SECTORS)
- *	DM_EC_LOG_OFFSET	reserved for the write-hole log
+ *	DM_EC_LOG_OFFSET	partial-parity log (write hole of degraded writes)
  *	data_offset		data area: chunk s of the member is stripe s
  */
 #ifndef _UAPI_LINUX_DM_EC_FORMAT_H
@@ -70,10 +70,47 @@ struct dm_ec_sb {
 	__le64 bitmap_offset;		/* 128: sectors */
 	__le64 log_offset;		/* 136: sectors */
 	__le64 log_sectors;		/* 144 */
-	__u8 reserved0[104];		/* 152: zero */
+	__le64 log_gen;			/* 152: generation of valid log entries */
+	__u8 reserved0[96];		/* 160: zero */
 	__u8 member_state[DM_EC_MAX_MEMBERS];	/* 256: enum dm_ec_member_state */
 	__u8 member_uuids[DM_EC_MAX_MEMBERS][16];	/* 288: every member's UUID */
 	__u8 reserved1[3292];		/* 800: zero */
+	__le32 crc;			/* 4092: crc32c of bytes 0..4091 */
+} __attribute__((packed));
+
+/*
+ * Partial-parity log. The log area of a member is cut into slots of
+ * DM_EC_LOG_HDR_SECTORS + min(chunk_sectors, 128) sectors. Before a write
+ * to a stripe of a degraded volume is issued, every written parity block
+ * of that stripe whose member is in sync receives an entry in a slot of
+ * its member: this header (the same on each of them), then, unless
+ * DM_EC_LOG_F_FULL, nr_sectors of partial parity for the parity block the
+ * member holds: the new parity minus the contribution of the data blocks
+ * in `written`. After a crash the parity is recomputed as the partial
+ * parity plus the contribution of those blocks as they are found on disk.
+ * That makes the stripe consistent whatever part of the write reached the
+ * members, so the blocks it did not write, including those of missing
+ * members, keep their content. Entries of a generation other than the
+ * superblocks' log_gen are ignored.
+ */
+#define DM_EC_LOG_MAGIC		0x676c2d63652d6d64ULL	/* "dm-ec-lg" */
+#define DM_EC_LOG_HDR_SECTORS	8
+#define DM_EC_LOG_MAX_M		4
+#define DM_EC_LOG_F_FULL	(1U << 0)	/* every data block rewritten whole */
+
+struct dm_ec_log_entry {
+	__le64 magic;			/*   0: DM_EC_LOG_MAGIC */
+	__le64 gen;			/*   8: dm_ec_sb.log_gen when written */
+	__le64 seq;			/*  16: order of entries in a generation */
+	__le64 stripe;			/*  24 */
+	__u8 array_uuid[16];		/*  32 */
+	__le32 first_sector;		/*  48: depth in the chunk, page aligned */
+	__le32 nr_sectors;		/*  52: depth range, whole pages */
+	__le32 written;			/*  56: data blocks read back at replay */
+	__le32 parity;			/*  60: parity blocks holding the entry */
+	__le32 flags;			/*  64: DM_EC_LOG_F_* */
+	__le32 data_crc[DM_EC_LOG_MAX_M]; /* 68: crc32c of parity block k+i's */
+	__u8 reserved[4008];		/*  84: zero */
 	__le32 crc;			/* 4092: crc32c of bytes 0..4091 */
 } __attribute__((packed));
 
