@@ -44,6 +44,7 @@ OUT=${EC_RESULTS:-/tmp}/fio
 RES=/tmp/bench-results	# target test mbs iops busy% fio_s kworker_s md_s
 mkdir -p "$OUT"
 : >"$RES"
+: >"$RES.rebuild"
 FAILS=0
 
 log() { printf '%s\n' "$*"; }
@@ -222,7 +223,56 @@ ec_run() {
 			{ log "create with $miss missing failed"; FAILS=$((FAILS + 1)); return 1; }
 		log "  missing $miss: $(dmsetup status bench_ec | cut -d' ' -f4-)"
 		bench_degraded "$tgt" "$dev" "$(wc -w <<<"$miss")"
+		[ "$miss" = 0 ] && ec_degraded_writes "$tgt" "$dev" "$len" "$chunk"
 	done
+	dmsetup remove bench_ec
+	ec_rebuild "$tgt" "$len" "$chunk" "0"
+	ec_rebuild "$tgt" "$len" "$chunk" "0 3 6 9"
+}
+
+# ec_degraded_writes TGT DEV LEN CHUNK: member 0 missing (the volume is
+# live that way): writes with the partial-parity log (the default), then
+# the same with noppl.
+ec_degraded_writes() {
+	local tgt=$1 dev=$2 len=$3 chunk=$4
+	bench "$tgt" deg1write "$dev" --rw=write --bs=1M --iodepth=16 --size=${SZ}M --runtime=$RT --time_based
+	bench "$tgt" deg1randwrite "$dev" --rw=randwrite --bs=4k --iodepth=16 --size=${SZ}M --runtime=$RT --time_based --randrepeat=0
+	dmsetup remove bench_ec &&
+		dmsetup create bench_ec --table "0 $len ec $K $M $chunk 1 noppl $(devlist 0)" ||
+		{ log "create with noppl failed"; FAILS=$((FAILS + 1)); return 1; }
+	log "  missing 0, noppl: $(dmsetup status bench_ec | cut -d' ' -f4-)"
+	bench "$tgt" deg1write_noppl "$dev" --rw=write --bs=1M --iodepth=16 --size=${SZ}M --runtime=$RT --time_based
+	bench "$tgt" deg1randwrite_noppl "$dev" --rw=randwrite --bs=4k --iodepth=16 --size=${SZ}M --runtime=$RT --time_based --randrepeat=0
+}
+
+# wait_idle NAME HEALTH-FIELD ACTION-FIELD LIMIT: seconds until the sync
+# action is idle and no member is "a" (not in sync)
+wait_idle() {
+	local name=$1 hf=$2 f=$3 lim=$4 t0 st
+	t0=$(up)
+	while :; do
+		st=$(dmsetup status "$name" | awk -v h="$hf" -v f="$f" '{ print $h, $f }')
+		[[ $st == *" idle" && ${st% *} != *a* ]] && break
+		awk -v a="$(up)" -v b="$t0" -v l="$lim" 'BEGIN { exit !(a - b > l) }' && return 1
+		sleep 0.2
+	done
+	awk -v a="$(up)" -v b="$t0" 'BEGIN { printf "%.1f", a - b }'
+}
+
+# ec_rebuild TGT LEN CHUNK "MEMBERS": rebuild MEMBERS of an idle volume
+# from scratch; time and member MB/s.
+ec_rebuild() {
+	local tgt=$1 len=$2 chunk=$3 mem=$4 opts="" i secs per
+	for i in $mem; do opts+=" rebuild $i"; done
+	per=$(((MEMSZ - 8192) / chunk * chunk))
+	dmsetup create bench_ec --table "0 $len ec $K $M $chunk $(($(wc -w <<<"$mem") * 2))$opts $(devlist "")" ||
+		{ log "create with$opts failed"; FAILS=$((FAILS + 1)); return 1; }
+	if ! secs=$(wait_idle bench_ec 7 9 900); then
+		log "  rebuild of $mem did not finish"; FAILS=$((FAILS + 1))
+		dmsetup remove bench_ec; return 1
+	fi
+	log "  $tgt rebuild of member(s) $mem: ${secs} s for $((per / 2048)) MiB per member, $(awk -v s="$secs" -v p="$per" 'BEGIN { printf "%.1f", p / 2048 / s }') MB/s per member; $(dmsetup status bench_ec | cut -d' ' -f4-)"
+	echo "$tgt rebuild$(wc -w <<<"$mem") $(awk -v s="$secs" -v p="$per" 'BEGIN { printf "%.1f", p / 2048 / s }') $secs" >>"$RES.rebuild"
 	dmsetup remove bench_ec
 }
 
@@ -264,6 +314,23 @@ raid_run() {
 	log "  queue: $(qlim $dev)"
 	bench_healthy "$tgt" "$dev" $(((N - 2) * 64))k
 	profile "$tgt" seqwrite "$dev" --rw=write --bs=1M --iodepth=16 --size=${SZ}M
+	raid_rebuild
+}
+
+# raid_rebuild: md rebuilds member 0 of the in-sync array (dm-raid's
+# "rebuild 0"); time until idle and every member A.
+raid_rebuild() {
+	local secs per=$MEMSZ t
+	dmsetup remove bench_r6 || return 1
+	t=$(raid_table | sed "s/raid6_zr 3 128 region_size 8192/raid6_zr 5 128 region_size 8192 rebuild 0/")
+	dmsetup create bench_r6 --table "$t" ||
+		{ log "raid6 create with rebuild 0 failed"; FAILS=$((FAILS + 1)); return 1; }
+	sleep 1
+	if ! secs=$(wait_idle bench_r6 6 8 900); then
+		log "  raid6 rebuild did not finish"; FAILS=$((FAILS + 1)); return 1
+	fi
+	log "  raid6 rebuild of member 0: ${secs} s for $((per / 2048)) MiB, $(awk -v s="$secs" -v p="$per" 'BEGIN { printf "%.1f", p / 2048 / s }') MB/s; $(dmsetup status bench_r6 | cut -d' ' -f4-)"
+	echo "raid6 rebuild1 $(awk -v s="$secs" -v p="$per" 'BEGIN { printf "%.1f", p / 2048 / s }') $secs" >>"$RES.rebuild"
 }
 # raid_degraded: runs last. In an earlier run the guest hung here (the
 # first direct read after member 0 became dm-error never completed, md had
@@ -326,6 +393,24 @@ awk '
 				((("ec4m", x) in cpu) ? cpu["ec4m", x] : "-")
 		}
 	}' "$RES"
+log ""
+log "== degraded writes, 1 member missing: partial-parity log on (default) and off (noppl)"
+awk '
+	{ v[$1, $2] = $3; io[$1, $2] = $4 }
+	END {
+		printf "| test | target | log on | noppl | on/off |\n|---|---|---|---|---|\n"
+		n = split("deg1write deg1randwrite", T, " ")
+		split("seq write 1M|rand write 4k", L, "|")
+		m = split("ec64k ec4m", G, " ")
+		for (g = 1; g <= m; g++) for (i = 1; i <= n; i++) {
+			a = v[G[g], T[i]]; b = v[G[g], T[i] "_noppl"]
+			if (a == "" || b == "") continue
+			printf "| %s | %s | %s | %s | %.2fx |\n", L[i], G[g], a, b, (b > 0 ? a / b : 0)
+		}
+	}' "$RES"
+log ""
+log "== rebuild (MB/s per rebuilt member, seconds)"
+[ -f "$RES.rebuild" ] && awk '{ printf "| %s | %s | %s MB/s | %s s |\n", $1, $2, $3, $4 }' "$RES.rebuild"
 cp "$RES" "$OUT/results.txt"
 log ""
 log "raw: target test MB/s IOPS busy% fio_s kworker_s md_s MiB"
