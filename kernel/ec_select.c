@@ -12,6 +12,7 @@ const struct ec_gf_ops * const ec_gf_all_ops[] = {
 #if defined(__x86_64__) || defined(CONFIG_X86_64)
 	&ec_gf_ssse3,
 	&ec_gf_avx2,
+	&ec_gf_avx2_xor,
 	&ec_gf_avx512,
 	&ec_gf_gfni_avx2,
 	&ec_gf_gfni_avx512,

@@ -13,7 +13,8 @@ UARCH := $(shell $(UCC) -dumpmachine | cut -d- -f1)
 LIBEC_SRC := kernel/ec_gf.c kernel/ec_rs.c kernel/ec_codec.c \
 	     kernel/ec_select.c kernel/simd/generic.c $(wildcard user/libec.c)
 ifeq ($(UARCH),x86_64)
-LIBEC_SRC += kernel/simd/ssse3.c kernel/simd/avx2.c kernel/simd/avx512.c \
+LIBEC_SRC += kernel/simd/ssse3.c kernel/simd/avx2.c kernel/simd/avx2_xor.c \
+	     kernel/simd/avx512.c \
 	     kernel/simd/gfni_avx2.c kernel/simd/gfni_avx512.c
 endif
 ifeq ($(UARCH),aarch64)
@@ -22,6 +23,7 @@ endif
 
 USIMD_ssse3 := -mssse3
 USIMD_avx2 := -mavx2
+USIMD_avx2_xor := -mavx2
 USIMD_avx512 := -mavx2 -mavx512f -mavx512bw
 USIMD_gfni_avx2 := -mavx2 -mgfni
 USIMD_gfni_avx512 := -mavx2 -mavx512f -mavx512bw -mgfni

@@ -66,6 +66,7 @@ extern const struct ec_gf_ops ec_gf_generic;
 #if defined(__x86_64__) || defined(CONFIG_X86_64)
 extern const struct ec_gf_ops ec_gf_ssse3;
 extern const struct ec_gf_ops ec_gf_avx2;
+extern const struct ec_gf_ops ec_gf_avx2_xor;
 extern const struct ec_gf_ops ec_gf_avx512;
 extern const struct ec_gf_ops ec_gf_gfni_avx2;
 extern const struct ec_gf_ops ec_gf_gfni_avx512;

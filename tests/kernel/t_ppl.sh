@@ -151,8 +151,8 @@ tap $? "no log: member $X's blocks in the torn stripes read back wrong (the writ
 ec_remove p
 
 # Entries must not outlive a write made without them. Member X is rebuilt
-# (frozen part way): writes meanwhile are logged. Once it is in sync, the
-# same blocks are written again, unlogged. A crash image then holds entries
+# (frozen part way): writes meanwhile are logged. Once it is in sync,
+# other blocks of the same stripes are written, unlogged. A crash image then holds entries
 # that are stale; assembled with member Y missing (it holds a block of
 # those stripes that was never written), a replay of them would corrupt
 # Y's blocks. The move to a new log generation before the first unlogged
@@ -183,14 +183,16 @@ for pass in 1 2; do
 	[ $pass = 2 ] && is "$(ec_health p)" AAAAAAAAAAAAAA "stale entries: member $X rebuilt"
 	head -c $((16 * 4096)) /dev/urandom >"$EC_TMP/new$pass"
 	for j in "${!rows2[@]}"; do
-		off=$(( rows2[j] * K * C + wb2[j] * C ))
+		# pass 2 writes another block of the stripe: one that the
+		# entries of pass 1 count as unchanged
+		off=$(( rows2[j] * K * C + ((wb2[j] + pass - 1) % K) * C ))
 		dd if="$EC_TMP/new$pass" of="$(vol p)" bs=512 skip=$((j * 8)) seek=$off \
 			count=8 oflag=direct conv=notrunc status=none || rc=1
 		dd if="$EC_TMP/new$pass" of="$REF1" bs=512 skip=$((j * 8)) seek=$off \
 			count=8 conv=notrunc status=none || rc=1
 	done
 done
-tap $rc "stale entries: the same blocks written during the rebuild (logged) and after it"
+tap $rc "stale entries: blocks of the same stripes written during the rebuild (logged) and after it"
 image "$S1"
 ec_remove p
 for i in $ALL; do
