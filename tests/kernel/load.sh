@@ -24,7 +24,7 @@ fio_args() {
 	echo --name=v --filename="$1" --rw=randwrite --bs=4k \
 		--ioengine=libaio --iodepth=8 --direct=1 --size="${4:-$3}" \
 		--io_size="$3" --verify=crc32c --verify_fatal=1 \
-		--randseed="$2" --output-format=normal
+		--randseed="$2" --verify_state_save=0 --output-format=normal
 }
 
 # fio_ok LOG: fio saw no I/O error and no verify failure
@@ -41,6 +41,8 @@ fio_bad_data() {
 # fio_verify_only DEV SEED SIZE [SPAN]: read back and check a pass
 fio_verify_only() {
 	local log=$EC_TMP/fio.vo rc
+	# never let fio make a regular file where the volume should be
+	[ -b "$1" ] || { diag "$1 is not a block device"; return 1; }
 	# shellcheck disable=SC2046
 	fio $(fio_args "$@") --verify_only >"$log" 2>&1
 	rc=$?
@@ -54,6 +56,7 @@ fio_verify_only() {
 # background, seeds SEED0, SEED0 + 1, ...
 load_start() {
 	local dev=$1 size=$2 seed0=$3 span=${4:-$2}
+	[ -b "$dev" ] || { diag "$dev is not a block device"; return 1; }
 	LOAD_DIR=$EC_TMP/load.$seed0
 	rm -rf "$LOAD_DIR"
 	mkdir -p "$LOAD_DIR"
@@ -101,7 +104,7 @@ load_stop() {
 	fi
 	not_ok "$desc" "passes: $LOAD_PASSES, failed:$bad"
 	for i in $bad; do
-		grep -iE 'err=|verify|error' "$LOAD_DIR/pass.${i%%(*}" | head -4 |
+		grep -iE 'err=|verify|error' "$LOAD_DIR/pass.${i%%(*}" 2>/dev/null | head -4 |
 			sed 's/^/#     /'
 	done
 	return 1
