@@ -65,12 +65,15 @@ count_tap "$LOG/codec.sub" codec
 # 3. Kernel tests in the x86_64 VM, one boot, slub_debug on.
 section "kernel tests (x86_64 VM)"
 scripts=()
-for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_crash t_discard t_ecctl t_netlink t_rebuild t_load}; do
+for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_crash t_discard t_ecctl t_netlink t_fuzz t_metafuzz t_rebuild t_load t_replay t_powercut}; do
 	[ -f "tests/kernel/$t.sh" ] && scripts+=("tests/kernel/$t.sh")
 done
 if [ ${#scripts[@]} -gt 0 ]; then
-	EC_FULL=${EC_FULL:-0} tests/vm/run.sh --slub-debug --timeout 4200 \
-		--script-timeout 900 "${scripts[@]}" > "$LOG/vm-x86.log" 2>&1
+	# EC_FULL: 10^5 fuzz inputs, 3000 metadata fuzz rounds, longer runs
+	vm_tmo=(--timeout 4800 --script-timeout 900)
+	[ "${EC_FULL:-0}" = 1 ] && vm_tmo=(--timeout 14400 --script-timeout 3600)
+	EC_FULL=${EC_FULL:-0} tests/vm/run.sh --slub-debug "${vm_tmo[@]}" \
+		"${scripts[@]}" > "$LOG/vm-x86.log" 2>&1
 	count_tap "$LOG/vm-x86.log" vm
 fi
 
