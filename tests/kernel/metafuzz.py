@@ -336,7 +336,7 @@ class Fuzz:
                     slots[s] = self.vols[other][s] if rng.random() < 0.8 else \
                         self.vols[other][rng.randrange(self.n)]
                 desc.append('mixed with %s: %s' % (other, ' '.join(
-                    x.label() for x in slots)))
+                    x.label() if x else '-' for x in slots)))
             elif kd == 'missing':
                 for s in rng.sample(range(self.n), rng.randint(1, self.m + 1)):
                     slots[s] = None
