@@ -226,6 +226,14 @@ static int ec_sync_slice(struct ec_vol *v, enum ec_action act, sector_t pos)
 		if (ret != -EAGAIN)
 			break;
 	}
+	/*
+	 * Move the rebuild checkpoint past the slice before unlocking it: a
+	 * write waiting for the slice must see the rebuilt members in sync
+	 * and update them, or a read-modify-write would leave their parity
+	 * behind just below the checkpoint.
+	 */
+	if (act == EC_ACT_REBUILD && !ret)
+		WRITE_ONCE(v->rebuild_cp, pos + v->slice_sectors);
 	ec_io_put(io);
 	if (act != EC_ACT_CHECK)
 		ec_bitmap_endwrite(v, row);
