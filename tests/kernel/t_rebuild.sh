@@ -40,8 +40,9 @@ PREFIX="0 $LEN ec $K $M $C"
 # each fio pass: 4 MiB (16) of 4 KiB writes spread over the volume
 LOAD_SIZE=${EC_LOAD_SIZE:-$([ "$FULL" = 1 ] && echo 16M || echo 4M)}
 SPAN=$((LEN / 2048))M
-# part 2: two 64 KiB slices a second while the rebuild is interrupted
-RATE=128
+# part 2: one 64 KiB slice every 2 s while the rebuild is interrupted
+# (the steps between interruptions take long in a loaded TCG VM)
+RATE=32
 
 ec_setup 16 $((8192 + PER))
 hung_task_setup 20
@@ -247,9 +248,9 @@ interrupt() {
 	fi
 	LASTCP=$cp
 }
-interrupt 10 same
-interrupt 20 plain
-interrupt 20 cut
+interrupt 5 same
+interrupt 10 plain
+interrupt 10 cut
 # the rest at full speed
 ec_reload b "$PREFIX 1 nosync $(devs "")"
 tap $? "interrupt: reload without the rate limit"
