@@ -57,7 +57,7 @@ image() {		# image DIR [SKIP]: every member's RAM disk but SKIP's
 	local i
 	for i in $ALL; do
 		[ "$i" = "${2:-}" ] && continue
-		dd if=/dev/ram"$i" of="$1/$i" bs=4k count=$((MSECT / 8)) iflag=direct status=none || return 1
+		dd if=/dev/ram"$i" of="$1/$i" bs=64k count=$((MSECT / 128)) iflag=direct status=none || return 1
 	done
 }
 image "$S0" "$X"
@@ -89,12 +89,12 @@ torn() {
 	local name=$1 data=$2 npar=$3 nolog=${4:-} i j r b m off
 	for i in $ALL; do
 		[ "$i" = "$X" ] && continue
-		dd if="$S0/$i" of=/dev/ram"$i" bs=4k status=none oflag=direct || return 1
-		dd if="$S1/$i" of=/dev/ram"$i" bs=4k count=$((EC_DATA_OFFSET / 8)) \
+		dd if="$S0/$i" of=/dev/ram"$i" bs=64k status=none oflag=direct || return 1
+		dd if="$S1/$i" of=/dev/ram"$i" bs=64k count=$((EC_DATA_OFFSET / 128)) \
 			conv=notrunc status=none oflag=direct || return 1
 		if [ -n "$nolog" ]; then
-			dd if=/dev/zero of=/dev/ram"$i" bs=4k seek=$((EC_LOG_OFFSET / 8)) \
-				count=$(((EC_DATA_OFFSET - EC_LOG_OFFSET) / 8)) conv=notrunc \
+			dd if=/dev/zero of=/dev/ram"$i" bs=64k seek=$((EC_LOG_OFFSET / 128)) \
+				count=$(((EC_DATA_OFFSET - EC_LOG_OFFSET) / 128)) conv=notrunc \
 				status=none oflag=direct || return 1
 		fi
 	done
@@ -196,7 +196,7 @@ tap $rc "stale entries: blocks of the same stripes written during the rebuild (l
 image "$S1"
 ec_remove p
 for i in $ALL; do
-	dd if="$S1/$i" of=/dev/ram"$i" bs=4k status=none oflag=direct || rc=1
+	dd if="$S1/$i" of=/dev/ram"$i" bs=64k status=none oflag=direct || rc=1
 done
 ec_create p "$(ec_table $LEN $K $M $C "" $(ec_devs "$Y" $ALL))"
 tap $? "stale entries: crash image assembled with member $Y missing"
@@ -214,8 +214,8 @@ dd if="$EC_TMP/new" of="$(vol p)" bs=4096 count=4 oflag=direct status=none
 tap $? "degraded writes with noppl"
 nz=0
 for i in $(seq 1 $((N - 1))); do
-	nz=$((nz + $(dd if=/dev/ram"$i" bs=4k skip=$((EC_LOG_OFFSET / 8)) \
-		count=$(((EC_DATA_OFFSET - EC_LOG_OFFSET) / 8)) iflag=direct status=none |
+	nz=$((nz + $(dd if=/dev/ram"$i" bs=64k skip=$((EC_LOG_OFFSET / 128)) \
+		count=$(((EC_DATA_OFFSET - EC_LOG_OFFSET) / 128)) iflag=direct status=none |
 		tr -d '\0' | wc -c)))
 done
 is "$nz" 0 "noppl: the log areas stay empty"
