@@ -170,6 +170,15 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 			why = "has a different geometry (k, m or chunk_sectors)";
 			goto bad_member;
 		}
+		if (!le64_to_cpu(sb->data_sectors) ||
+		    le64_to_cpu(sb->data_sectors) % v->chunk_sectors) {
+			why = "has a superblock with an invalid data area size";
+			goto bad_member;
+		}
+		if (sb->data_sectors != ref->data_sectors) {
+			why = "has a superblock whose data area size differs from the other members'";
+			goto bad_member;
+		}
 		if (le32_to_cpu(sb->member_index) != i) {
 			snprintf(msg, sizeof(msg),
 				 "ec: member %u (%s) is member %u of its volume",
