@@ -176,7 +176,7 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 			goto bad_member;
 		}
 		if (sb->data_sectors != ref->data_sectors) {
-			why = "has a superblock whose data area size differs from the other members'";
+			why = "has a data area size that differs from the other members'";
 			goto bad_member;
 		}
 		if (le32_to_cpu(sb->member_index) != i) {

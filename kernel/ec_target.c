@@ -530,6 +530,21 @@ static void ec_presuspend(struct dm_target *ti)
 	ec_sync_stop(ti->private);
 }
 
+static void ec_flush_all(struct ec_vol *v)
+{
+	unsigned long bad = ec_bad_mask(v);
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++) {
+		if (bad & (1UL << i))
+			continue;
+		if (blkdev_issue_flush(v->mem[i].dev->bdev)) {
+			atomic_inc(&v->mem[i].write_errors);
+			ec_member_fail(v, i, "flush error");
+		}
+	}
+}
+
 static void ec_postsuspend(struct dm_target *ti)
 {
 	struct ec_vol *v = ti->private;
@@ -538,6 +553,11 @@ static void ec_postsuspend(struct dm_target *ti)
 	flush_work(&v->meta_work);
 	cancel_delayed_work_sync(&v->bm_work);
 	ec_bitmap_clear_idle(v);
+	/*
+	 * Every member's writes must be stable before any member says
+	 * clean: a superblock write flushes only its own member.
+	 */
+	ec_flush_all(v);
 	v->clean = true;
 	ec_meta_commit(v);
 }
