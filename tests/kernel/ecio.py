@@ -608,7 +608,8 @@ def cmd_sb_dump(a):
     v['member_state'] = blk[256:288].hex()
     v['member_uuids'] = ','.join(blk[288 + 16 * i:304 + 16 * i].hex()
                                  for i in range(32))
-    v['reserved_zero'] = int(not any(blk[152:256]) and not any(blk[800:4092]))
+    v['log_gen'] = struct.unpack_from('<Q', blk, 152)[0]
+    v['reserved_zero'] = int(not any(blk[160:256]) and not any(blk[800:4092]))
     for key, val in v.items():
         print('%s=%s' % (key, val))
     return 0

@@ -47,7 +47,8 @@ FIELDS = {                  # name: (offset, struct format)
     'utime': (96, 'Q'), 'resync_cp': (104, 'Q'), 'rebuild_cp': (112, 'Q'),
     'region_sectors': (120, 'I'), 'bitmap_sectors': (124, 'I'),
     'bitmap_offset': (128, 'Q'), 'log_offset': (136, 'Q'),
-    'log_sectors': (144, 'Q'), 'reserved0': (152, '104s'),
+    'log_sectors': (144, 'Q'), 'log_gen': (152, 'Q'),
+    'reserved0': (160, '96s'),
     'member_state': (256, '32s'), 'member_uuids': (288, '512s'),
     'reserved1': (800, '16s'), 'crc': (4092, 'I'),
 }
