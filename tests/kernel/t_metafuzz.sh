@@ -16,7 +16,13 @@
 ec_require_vm
 
 if [ "${EC_FULL:-0}" = 1 ]; then N=${EC_METAFUZZ_N:-3000}; else N=${EC_METAFUZZ_N:-250}; fi
-SEED=${EC_METAFUZZ_SEED:-$(( (RANDOM << 15) | RANDOM ))}
+# make check: a fixed seed (a run that once found a test-model bug); a
+# random one under EC_FULL=1
+if [ "${EC_FULL:-0}" = 1 ]; then
+	SEED=${EC_METAFUZZ_SEED:-$(( (RANDOM << 15) | RANDOM ))}
+else
+	SEED=${EC_METAFUZZ_SEED:-519413047}
+fi
 K=4
 M=2
 CHUNK=8
