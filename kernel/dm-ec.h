@@ -21,6 +21,7 @@
 #define EC_SLICE_SECTORS	128	/* depth of one locked unit, 64 KiB */
 #define EC_SLICE_PAGES		(EC_SLICE_SECTORS >> 3)
 #define EC_LOCK_BITS		8
+#define EC_PPL_NOKEY		U64_MAX	/* log slot holds no entry */
 #define EC_SYNC_CP_INTERVAL	(HZ * 5)	/* checkpoint to superblocks */
 
 /* Member flags (ec_member.flags) */
@@ -142,7 +143,8 @@ struct ec_vol {
 	unsigned int log_slot_sectors;
 	unsigned int log_nslots;	/* per member */
 	unsigned long *log_slots;	/* in use: n bitmaps of log_nslots */
-	spinlock_t log_lock;		/* log_slots */
+	u64 *log_keys;			/* n x log_nslots: whose entry a slot holds */
+	spinlock_t log_lock;		/* log_slots, log_keys */
 	wait_queue_head_t log_wait;	/* a slot freed, log_inflight == 0 */
 	atomic_t log_inflight;		/* writes holding entries */
 	bool log_used;			/* entries written in this generation */

@@ -14,11 +14,17 @@
  * After a crash, parity = partial parity + those blocks as found on disk:
  * consistent with whatever part of the write landed.
  *
- * The in-place writes of a logged stripe are FUA, so an entry is obsolete
- * as soon as its write completes and its slot can be reused; and the
- * partial parity of a later write never includes data that a crash could
- * still take back. Replay takes, for every page of a stripe, only the
- * newest entry (by sequence number) that covers it. A write made without
+ * The in-place writes of a logged stripe are FUA, so the partial parity of
+ * a later write never includes data that a crash could still take back.
+ * Replaying an entry whose write completed is harmless only while no later
+ * write changed other blocks of the same slice: its partial parity still
+ * holds their old contents. So a member's log holds at most one entry per
+ * slice of a stripe (writes to a slice are serialised by its row lock): a
+ * new entry for a slice overwrites the slot of the previous one, and an
+ * entry is only ever evicted by another slice once its write completed,
+ * when that slice is consistent on disk and needs no entry. Replay takes,
+ * for every page of a stripe, the newest entry (by sequence number) that
+ * covers it. A write made without
  * a log entry (the volume is whole again) would make the generation's
  * entries stale: before it goes out, the volume moves to a new generation,
  * recorded in the superblocks, which invalidates them all. Every assembly
@@ -36,6 +42,8 @@ static unsigned long *ec_ppl_slots_of(struct ec_vol *v, unsigned int member)
 
 int ec_ppl_init(struct ec_vol *v)
 {
+	unsigned int i;
+
 	v->log_slot_sectors = DM_EC_LOG_HDR_SECTORS + v->slice_sectors;
 	v->log_nslots = min_t(unsigned int, U16_MAX,
 			      (DM_EC_DATA_OFFSET - DM_EC_LOG_OFFSET) /
@@ -49,19 +57,30 @@ int ec_ppl_init(struct ec_vol *v)
 			       sizeof(unsigned long), GFP_KERNEL);
 	if (!v->log_slots)
 		return -ENOMEM;
+	v->log_keys = kvmalloc_array(v->n * v->log_nslots, sizeof(u64),
+				     GFP_KERNEL);
+	if (!v->log_keys)
+		goto nomem;
+	for (i = 0; i < v->n * v->log_nslots; i++)
+		v->log_keys[i] = EC_PPL_NOKEY;
 	v->log_hdr_pool = mempool_create_page_pool(4, 0);
-	if (!v->log_hdr_pool) {
-		kfree(v->log_slots);
-		v->log_slots = NULL;
-		return -ENOMEM;
-	}
+	if (!v->log_hdr_pool)
+		goto nomem;
 	return 0;
+nomem:
+	kvfree(v->log_keys);
+	v->log_keys = NULL;
+	kfree(v->log_slots);
+	v->log_slots = NULL;
+	return -ENOMEM;
 }
 
 void ec_ppl_exit(struct ec_vol *v)
 {
 	mempool_destroy(v->log_hdr_pool);
 	v->log_hdr_pool = NULL;
+	kvfree(v->log_keys);
+	v->log_keys = NULL;
 	kfree(v->log_slots);
 	v->log_slots = NULL;
 }
@@ -122,18 +141,43 @@ static void ec_ppl_begin(struct ec_vol *v)
 		WRITE_ONCE(v->log_used, true);
 }
 
-static bool ec_ppl_slot_try(struct ec_vol *v, unsigned int member, u16 *slot)
+/*
+ * A slot on member for the entry of slice key: the one that holds the
+ * slice's previous entry (free by now: the row lock serialises the slice's
+ * writes, but wait if its release is still on the way), else an empty
+ * one, else any free one, whose slice is consistent (its write completed).
+ */
+static bool ec_ppl_slot_try(struct ec_vol *v, unsigned int member, u64 key,
+			    u16 *slot)
 {
 	unsigned long *map = ec_ppl_slots_of(v, member);
-	unsigned int s;
+	u64 *keys = v->log_keys + (size_t)member * v->log_nslots;
+	unsigned int s, empty = UINT_MAX, any = UINT_MAX;
+	bool ok = true;
 
 	spin_lock(&v->log_lock);
-	s = find_first_zero_bit(map, v->log_nslots);
+	for (s = 0; s < v->log_nslots; s++) {
+		if (keys[s] == key)
+			break;
+		if (test_bit(s, map))
+			continue;
+		if (keys[s] == EC_PPL_NOKEY && empty == UINT_MAX)
+			empty = s;
+		else if (any == UINT_MAX)
+			any = s;
+	}
 	if (s < v->log_nslots)
+		ok = !test_bit(s, map);
+	else
+		s = empty != UINT_MAX ? empty : any;
+	ok = ok && s < v->log_nslots;
+	if (ok) {
 		__set_bit(s, map);
+		keys[s] = key;
+		*slot = s;
+	}
 	spin_unlock(&v->log_lock);
-	*slot = s;
-	return s < v->log_nslots;
+	return ok;
 }
 
 /* Give back the entries of io: its writes are done (or not issued). */
@@ -247,7 +291,7 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 			continue;
 		wait_event(v->log_wait,
 			   ec_ppl_slot_try(v, ec_member_of(v, io->row, b),
-					   &io->log_slot[b - v->k]));
+					   io->key, &io->log_slot[b - v->k]));
 		io->log_mask |= 1U << b;
 	}
 
