@@ -2,34 +2,46 @@
 # SPDX-License-Identifier: GPL-2.0
 """crashpt.py - crash-point replay of a 10+4 dm-ec volume (t_replay.sh).
 
-Every member i is dm-log-writes (ect_lw<i>) over /dev/ram<i>, logging to
-/dev/ram<14+i>; /dev/ram<28+i> is the replay target of member i and
-/dev/ram<42+i> the copy-on-write store of a non-persistent dm-snapshot
-over it (brd loaded with 56 disks by the caller).
+One dm-log-writes device logs the writes of all 14 members, so its log is
+one total order of what the members completed (brd loaded with 56 disks
+of 16 MiB by the caller):
+
+  ect_base   linear: /dev/ram0..13, MEMBER sectors each, back to back
+  ect_lgd    linear: /dev/ram14..27 whole (the log, 224 MiB)
+  ect_lw     log-writes ect_base ect_lgd
+  ect_m<i>   linear: ect_lw from i * MEMBER, MEMBER sectors (member i)
+  ect_rt     linear: /dev/ram28..41, laid out as ect_base (replay target)
+  ect_sn<i>  non-persistent snapshot of /dev/ram<28+i>, store /dev/ram<42+i>
+  ect_tc     linear: ect_sn0..13, laid out as ect_base (torn entries)
 
   record --fs ext4|xfs --mode all|degraded|rebuild --dir D [--files N]
-         [--seed S] [--missing I]
+         [--seed S] [--missing I] [--opts 'OPT...']
       mkfs, mark "mkfs", then N files of known content, each fsynced (and
-      its directory), each followed by a mark "f<n>" on all 14 logs (with
-      every log device suspended, so the marks are one cut of the volume).
-      rebuild: member I is missing until a third of the files are
-      written, then the table is reloaded with it and "rebuild I"
-      (throttled) while writes go on. degraded: member I is missing
-      throughout. D/manifest: "<mark> <sha256> <path> <sync_action>".
+      its directory), each followed by a mark "f<n>". rebuild: member I is
+      missing until a third of the files are written, then the table is
+      reloaded with it and "rebuild I" (throttled) while writes go on.
+      degraded: member I is missing throughout.
+      D/manifest: "<mark> <sha256> <path> <sync_action>".
   replay --fs ... --mode ... --dir D [--torn T] [--seed S] [--missing I]
-      Replays the logs forward onto the replay targets, one mark at a time.
-      A crash point is a mark (every member at its mark), or, T times per
-      interval between two marks, a torn point: each member is cut at its
-      own random entry between the mark and its first flush after it
-      (members persisted different prefixes of what they got since the
-      last flush). Torn entries are written into the
-      snapshots, not the targets. At each point: the volume assembles from
-      the snapshots, sync_action returns to idle with no member 'a', the
-      fs mounts, every file whose mark is at or before the point has its
-      sha256, unmount, fsck -n is clean. One "ok"/"not ok" line per point.
+      Replays the log forward onto ect_rt, one mark at a time. A crash
+      point is a mark, or, T times per interval between two marks, a torn
+      point: the log cut at a random entry inside the interval, written
+      into the snapshots (through ect_tc), not the targets. At each point:
+      the volume assembles from the snapshots, sync_action returns to idle
+      with no member 'a', the fs mounts, every file whose mark is at or
+      before the point has its sha256, unmount, fsck -n is clean. One
+      "ok"/"not ok" line per point.
   work --dir D --mnt MNT [--seed S]
       (t_powercut.sh) files under MNT until killed, each fsynced; a line
       in D/manifest after each fsync returned.
+
+Why every prefix of the one log is a state a power cut can leave: a
+FUA write is logged when it completes, so a write issued after another
+completed comes after it in the log; a write without FUA is logged at the
+completion of the next flush that covers it, which is no earlier than it
+may be assumed durable. A prefix keeps every FUA write completed before
+the cut and a subset of the volatile ones. (Per-member logs cannot be cut
+like this: they carry no order between members.)
 """
 import argparse
 import hashlib
@@ -48,7 +60,6 @@ LEN = 40 * 2048                    # volume sectors
 MEMBER = ecio.DATA_OFFSET + LEN // K
 LWREPLAY = os.environ.get('LWREPLAY', 'build/tests/lwreplay')
 REBUILD_RATE = 256                 # KiB/s while recording
-DM_SUSPEND_FLAG = 1 << 1
 
 
 def run(*cmd, env=None):
@@ -115,20 +126,22 @@ def dm_remove_retry(name):
 
 
 # --- record ------------------------------------------------------------------
-def lw_suspend_all(flag):
-    for i in range(N):
-        ecio.dm_ioctl(ecio.DM_DEV_SUSPEND, 'ect_lw%d' % i,
-                      flags=DM_SUSPEND_FLAG if flag else 0)
+LOG_DISK = 16384 * 2                # sectors of one log RAM disk
+
+
+def concat(name, devs, seg):
+    """linear device over devs, seg sectors of each, back to back"""
+    return ecio.dm_create(name, '\n'.join(
+        '%d %d linear %s 0' % (i * seg, seg, d) for i, d in enumerate(devs)))
+
+
+def log_create():
+    return concat('ect_lgd', ['/dev/ram%d' % (N + i) for i in range(N)], LOG_DISK)
 
 
 def mark_all(name):
-    """One mark on every log, placed while all of them are quiescent."""
-    lw_suspend_all(True)
-    try:
-        for i in range(N):
-            ecio.dm_message('ect_lw%d' % i, 'mark ' + name)
-    finally:
-        lw_suspend_all(False)
+    """A mark in the log: every write completed before it is before it."""
+    ecio.dm_message('ect_lw', 'mark ' + name)
 
 
 def file_data(seed, n):
@@ -149,13 +162,15 @@ def fsync_path(path):
 def cmd_record(a):
     mnt = os.path.join(a.dir, 'mnt')
     os.makedirs(mnt, exist_ok=True)
-    lw = []
-    for i in range(N):
-        lw.append(ecio.dm_create('ect_lw%d' % i, '0 %d log-writes /dev/ram%d /dev/ram%d'
-                                 % (MEMBER, i, N + i)))
+    base = concat('ect_base', ['/dev/ram%d' % i for i in range(N)], MEMBER)
+    lgd = log_create()
+    lwd = ecio.dm_create('ect_lw', '0 %d log-writes %s %s' % (N * MEMBER, base, lgd))
+    lw = [ecio.dm_create('ect_m%d' % i, '0 %d linear %s %d'
+                         % (MEMBER, lwd, i * MEMBER)) for i in range(N)]
     miss = a.missing if a.mode in ('degraded', 'rebuild') else -1
     devs = ['-' if i == miss else lw[i] for i in range(N)]
-    vol = ecio.dm_create('ect_rv', ec_table(devs, ['nosync']))
+    opts = ['nosync'] + a.opts.split()
+    vol = ecio.dm_create('ect_rv', ec_table(devs, opts))
     rc, out = mkfs(a.fs, vol)
     if rc:
         say('# mkfs: ' + out)
@@ -172,8 +187,8 @@ def cmd_record(a):
     for n in range(a.files):
         if n == rebuild_at:
             devs[miss] = lw[miss]
-            ecio.dm_load('ect_rv', ec_table(devs, ['rebuild %d' % miss,
-                                                   'max_rebuild_rate %d' % REBUILD_RATE]))
+            ecio.dm_load('ect_rv', ec_table(devs, a.opts.split() + [
+                'rebuild %d' % miss, 'max_rebuild_rate %d' % REBUILD_RATE]))
             ecio.dm_resume('ect_rv')
         d = os.path.join(mnt, 'd%d' % (n % 4))
         if not os.path.isdir(d):
@@ -199,7 +214,9 @@ def cmd_record(a):
         return 1
     dm_remove_retry('ect_rv')
     for i in range(N):
-        dm_remove_retry('ect_lw%d' % i)
+        dm_remove_retry('ect_m%d' % i)
+    for d in ('ect_lw', 'ect_base', 'ect_lgd'):
+        dm_remove_retry(d)
     return 0
 
 
@@ -226,12 +243,11 @@ def cmd_work(a):
 
 # --- replay --------------------------------------------------------------------
 class Log:
-    def __init__(self, i):
-        self.i = i
-        self.path = '/dev/ram%d' % (N + i)
-        rc, out = run(LWREPLAY, 'list', self.path)
+    def __init__(self, path):
+        self.path = path
+        rc, out = run(LWREPLAY, 'list', path)
         if rc:
-            raise RuntimeError('lwreplay list %s: %s' % (self.path, out))
+            raise RuntimeError('lwreplay list %s: %s' % (path, out))
         self.marks = {}
         self.flushes = []
         for ln in out.splitlines():
@@ -243,27 +259,19 @@ class Log:
             elif w[0] == 'flush':
                 self.flushes.append(int(w[1]))
 
-    def first_flush(self, lo, hi):
-        """index of the first flush in [lo, hi), else hi"""
-        return min([f for f in self.flushes if lo <= f < hi] + [hi])
 
-
-def replay(args):
-    """args: [(log, target, from, to)...] -> raises on failure"""
-    argv = [LWREPLAY, 'replay']
-    for lg, tgt, lo, hi in args:
-        if hi > lo:
-            argv += [lg, tgt, str(lo), str(hi)]
-    if len(argv) == 2:
+def replay(log, target, lo, hi):
+    """write entries [lo, hi) of the log onto target; raises on failure"""
+    if hi <= lo:
         return
-    rc, out = run(*argv)
+    rc, out = run(LWREPLAY, 'replay', log.path, target, str(lo), str(hi))
     if rc:
         raise RuntimeError('lwreplay: ' + out)
 
 
 class Point:
-    def __init__(self, a, logs, manifest):
-        self.a, self.logs, self.manifest = a, logs, manifest
+    def __init__(self, a, log, manifest):
+        self.a, self.log, self.manifest = a, log, manifest
         self.mnt = os.path.join(a.dir, 'cmnt')
         os.makedirs(self.mnt, exist_ok=True)
         self.stats = {'points': 0, 'bad': 0, 'files': 0, 'mismatch': 0,
@@ -276,9 +284,9 @@ class Point:
         self.times[what] = self.times.get(what, 0) + t - self.t
         self.t = t
 
-    def check(self, desc, upto, members, cuts=None, rebuild_live=False):
+    def check(self, desc, upto, members, cut=None, rebuild_live=False):
         """upto: index of the last mark in effect (0 = mkfs);
-        members: slots present; cuts: {i: (from, to)} torn entries"""
+        members: slots present; cut: (from, to) torn entries of the log"""
         a = self.a
         snaps = {}
         vol = None
@@ -288,14 +296,17 @@ class Point:
         self.stats['points'] += 1
         self.t = time.time()
         try:
-            for i in members:
+            for i in range(N):
                 snaps[i] = ecio.dm_create('ect_sn%d' % i, '0 %d snapshot /dev/ram%d /dev/ram%d N 8'
                                           % (MEMBER, 2 * N + i, 3 * N + i))
-            if cuts:
-                replay([(self.logs[i].path, snaps[i], lo, hi)
-                        for i, (lo, hi) in cuts.items() if i in snaps])
+            if cut:
+                tc = concat('ect_tc', [snaps[i] for i in range(N)], MEMBER)
+                try:
+                    replay(self.log, tc, cut[0], cut[1])
+                finally:
+                    dm_remove_retry('ect_tc')
             self.lap('snap')
-            devs = [snaps.get(i, '-') for i in range(N)]
+            devs = [snaps[i] if i in members else '-' for i in range(N)]
             try:
                 vol = ecio.dm_create('ect_cp', ec_table(devs))
             except OSError as e:
@@ -369,54 +380,43 @@ def cmd_replay(a):
             manifest.append(ln.split())
     names = ['mkfs'] + [m[0] for m in manifest]
     miss = a.missing if a.mode in ('degraded', 'rebuild') else -1
-    logs = [Log(i) for i in range(N)]
-    used = [i for i in range(N) if i != miss or a.mode == 'rebuild']
-    for i in used:
-        lg = logs[i]
-        absent = [n for n in names + ['dm-log-writes-end'] if n not in lg.marks]
-        if absent:
-            say('not ok - log of member %d lacks marks %s' % (i, absent[:3]))
-            return 1
-    say('# logs: %s entries' % ' '.join(str(logs[i].entries) for i in used))
+    log = Log(log_create())
+    rt = concat('ect_rt', ['/dev/ram%d' % (2 * N + i) for i in range(N)], MEMBER)
+    absent = [n for n in names + ['dm-log-writes-end'] if n not in log.marks]
+    if absent:
+        say('not ok - the log lacks marks %s' % absent[:3])
+        return 1
+    say('# log: %d entries, %d flushes' % (log.entries, len(log.flushes)))
     # rebuild: the member joins after the mark before the reload
     joined = len(names)
     if a.mode == 'rebuild':
         joined = a.files // 3
-    pt = Point(a, logs, manifest)
-    cur = {i: 0 for i in used}
+    pt = Point(a, log, manifest)
+    cur = 0
     t_replay = 0
     for k, name in enumerate(names):
         # at the mark before the reload the member is not back yet
-        members = [i for i in used if i != miss or k > joined]
+        members = [i for i in range(N) if i != miss or k > joined]
         rb = a.mode == 'rebuild' and k > joined
-        # advance the replay targets to this mark
+        # advance the replay target to this mark
         t1 = time.time()
-        replay([(logs[i].path, '/dev/ram%d' % (2 * N + i), cur[i], logs[i].marks[name])
-                for i in used])
+        replay(log, rt, cur, log.marks[name])
         t_replay += time.time() - t1
-        for i in used:
-            cur[i] = logs[i].marks[name]
+        cur = log.marks[name]
         pt.check('%s %s: mark %s' % (a.fs, a.mode, name), k, members, rebuild_live=rb)
         if k + 1 == len(names):
             break
-        nxt = names[k + 1]
+        nxt = log.marks[names[k + 1]]
         if a.mode == 'rebuild' and k == joined:
-            members = used
+            members = [i for i in range(N)]
             rb = True
-        # torn points inside (name, nxt): each member cut at its own
-        # random entry before its first flush after the mark. (A member's
-        # flushes are not all volume-wide flushes, so later flush epochs
-        # cannot be matched across members; cuts that could straddle one
-        # would be states no real crash leaves.)
-        for t in range(a.torn):
-            cuts = {}
-            for i in members:
-                hi = logs[i].first_flush(cur[i], logs[i].marks[nxt])
-                cuts[i] = (cur[i], rng.randint(cur[i], hi))
-            pt.check('%s %s: torn after %s (cut at +%s)' %
-                     (a.fs, a.mode, name,
-                      ','.join(str(cuts[i][1] - cur[i]) for i in members)),
-                     k, members, cuts=cuts, rebuild_live=rb)
+        # torn points inside (name, next mark): the log cut at distinct
+        # random entries after the mark (entry cur is the mark itself)
+        span = list(range(cur + 2, nxt))
+        for to in sorted(rng.sample(span, min(a.torn, len(span)))):
+            pt.check('%s %s: torn after %s (cut at +%d of %d)' %
+                     (a.fs, a.mode, name, to - cur - 1, nxt - cur - 1),
+                     k, members, cut=(cur, to), rebuild_live=rb)
     s = pt.stats
     say('# summary %s %s: points=%d bad=%d files_checked=%d mismatches=%d '
         'resync=%d rebuild=%d named_rebuild=%d time=%.0fs' %
@@ -442,6 +442,7 @@ def main():
     p.add_argument('--torn', type=int, default=1)
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--missing', type=int, default=5)
+    p.add_argument('--opts', default='', help='extra table options of the recorded volume')
     a = p.parse_args()
     try:
         if a.cmd == 'work':

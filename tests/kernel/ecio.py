@@ -411,13 +411,16 @@ def dm_ioctl(nr, name, flags=0, payload=b'', target_count=0, size=16384):
 
 
 def dm_load(name, table):
-    """Load a one-line table (start len type params) as the inactive table."""
-    start, length, ttype, params = table.split(None, 3)
-    p = params.encode() + b'\0'
-    p += b'\0' * (-(DM_SPEC.size + len(p)) % 8)
-    spec = DM_SPEC.pack(int(start), int(length), 0, DM_SPEC.size + len(p),
-                        ttype.encode())
-    dm_ioctl(DM_TABLE_LOAD, name, payload=spec + p, target_count=1)
+    """Load a table (lines of "start len type params") as the inactive table."""
+    payload = b''
+    lines = [ln for ln in table.splitlines() if ln.strip()]
+    for ln in lines:
+        start, length, ttype, params = ln.split(None, 3)
+        p = params.encode() + b'\0'
+        p += b'\0' * (-(DM_SPEC.size + len(p)) % 8)
+        payload += DM_SPEC.pack(int(start), int(length), 0,
+                                DM_SPEC.size + len(p), ttype.encode()) + p
+    dm_ioctl(DM_TABLE_LOAD, name, payload=payload, target_count=len(lines))
 
 
 def dm_resume(name):

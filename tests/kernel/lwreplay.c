@@ -13,6 +13,9 @@
  *	"entries N" then "mark IDX NAME" for every mark (IDX counts entries
  *	from 0) and "flush IDX" for every empty flush (REQ_PREFLUSH without
  *	data: a flush of the whole volume reaches every member as one).
+ *   lwreplay dump LOG FROM TO
+ *	"IDX SECTOR NR_SECTORS FLAGS" for entries FROM <= idx < TO (FLAGS:
+ *	F flush, U fua, D discard, M mark).
  *   lwreplay replay LOG TARGET FROM TO [LOG TARGET FROM TO]...
  *	Apply the writes of entries FROM <= idx < TO of each LOG to its
  *	TARGET (O_DIRECT; a discard is written as zeroes), then fsync.
@@ -176,6 +179,28 @@ static int cmd_list(const char *path)
 	return r < 0;
 }
 
+static int cmd_dump(const char *path, uint64_t from, uint64_t to)
+{
+	struct lw_log l;
+	struct lw_entry e;
+	char name[4096];
+	int r;
+
+	if (log_open(&l, path))
+		return 1;
+	while (l.idx < to && !(r = log_next(&l, &e, name, sizeof(name)))) {
+		if (l.idx >= from)
+			printf("%" PRIu64 " %" PRIu64 " %" PRIu64 " %s%s%s%s %s\n",
+			       l.idx, e.sector, e.nr_sectors,
+			       e.flags & LW_FLUSH ? "F" : "",
+			       e.flags & LW_FUA ? "U" : "",
+			       e.flags & LW_DISCARD ? "D" : "",
+			       e.flags & LW_MARK ? "M" : "-", name);
+		log_skip(&l, &e);
+	}
+	return r < 0;
+}
+
 static int replay_one(const char *log, const char *target, uint64_t from,
 		      uint64_t to)
 {
@@ -245,8 +270,12 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "list"))
 		return cmd_list(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "dump"))
+		return cmd_dump(argv[2], strtoull(argv[3], NULL, 0),
+				strtoull(argv[4], NULL, 0));
 	if (argc < 6 || (argc - 2) % 4 || strcmp(argv[1], "replay")) {
 		fprintf(stderr, "usage: lwreplay list LOG\n"
+			"       lwreplay dump LOG FROM TO\n"
 			"       lwreplay replay LOG TARGET FROM TO [LOG TARGET FROM TO]...\n");
 		return 2;
 	}
