@@ -139,8 +139,9 @@ def log_create():
     return concat('ect_lgd', ['/dev/ram%d' % (N + i) for i in range(N)], LOG_DISK)
 
 
-def mark_all(name):
-    """A mark in the log: every write completed before it is before it."""
+def log_mark(name):
+    """A mark in the log; after an fsync, every write the fsync made
+    durable is before it."""
     ecio.dm_message('ect_lw', 'mark ' + name)
 
 
@@ -180,7 +181,7 @@ def cmd_record(a):
         say('# mount: ' + out)
         return 1
     os.sync()
-    mark_all('mkfs')
+    log_mark('mkfs')
     lines = []
     t0 = time.time()
     rebuild_at = a.files // 3 if a.mode == 'rebuild' else -1
@@ -202,7 +203,7 @@ def cmd_record(a):
             os.fsync(f.fileno())
         fsync_path(d)
         mark = 'f%04d' % n
-        mark_all(mark)
+        log_mark(mark)
         act = status('ect_rv')[1]
         lines.append('%s %s %s %s\n' % (mark, hashlib.sha256(data).hexdigest(), rel, act))
     say('# recorded %d files in %.1f s' % (a.files, time.time() - t0))

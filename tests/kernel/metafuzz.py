@@ -451,6 +451,12 @@ class Fuzz:
         alive = [c for c in health if c in 'Aa']
         if 'A' in alive:    # not a resync: 'a' members are rebuilding
             unusable += alive.count('a')
+        elif 'rebuild' in opts:
+            # no member in sync (a resync is due): the member named by
+            # "rebuild" is still rebuilding all the same
+            r = int(opts[opts.index('rebuild') + 1])
+            if r < len(health) and health[r] == 'a':
+                unusable += 1
         v = ecio.verify(dev, self.refs[vol], quiet=True)
         if v == 1:
             ecio.verify(dev, self.refs[vol])
