@@ -159,43 +159,36 @@ static void log_skip(struct lw_log *l, const struct lw_entry *e)
 	l->idx++;
 }
 
-static int cmd_list(const char *path)
+/*
+ * list: the entry count, marks and empty flushes of the whole log;
+ * dump (dump set): every entry FROM <= idx < TO.
+ */
+static int cmd_list(const char *path, int dump, uint64_t from, uint64_t to)
 {
 	struct lw_log l;
 	struct lw_entry e;
 	char name[4096];
-	int r;
+	int r = 0;
 
 	if (log_open(&l, path))
 		return 1;
-	printf("entries %" PRIu64 "\n", l.nr);
-	while (!(r = log_next(&l, &e, name, sizeof(name)))) {
-		if (e.flags & LW_MARK)
-			printf("mark %" PRIu64 " %s\n", l.idx, name);
-		else if ((e.flags & LW_FLUSH) && !e.nr_sectors)
-			printf("flush %" PRIu64 "\n", l.idx);
-		log_skip(&l, &e);
-	}
-	return r < 0;
-}
-
-static int cmd_dump(const char *path, uint64_t from, uint64_t to)
-{
-	struct lw_log l;
-	struct lw_entry e;
-	char name[4096];
-	int r;
-
-	if (log_open(&l, path))
-		return 1;
+	if (!dump)
+		printf("entries %" PRIu64 "\n", l.nr);
 	while (l.idx < to && !(r = log_next(&l, &e, name, sizeof(name)))) {
-		if (l.idx >= from)
-			printf("%" PRIu64 " %" PRIu64 " %" PRIu64 " %s%s%s%s %s\n",
-			       l.idx, e.sector, e.nr_sectors,
-			       e.flags & LW_FLUSH ? "F" : "",
-			       e.flags & LW_FUA ? "U" : "",
-			       e.flags & LW_DISCARD ? "D" : "",
-			       e.flags & LW_MARK ? "M" : "-", name);
+		if (dump) {
+			if (l.idx >= from)
+				printf("%" PRIu64 " %" PRIu64 " %" PRIu64
+				       " %s%s%s%s %s\n", l.idx, e.sector,
+				       e.nr_sectors,
+				       e.flags & LW_FLUSH ? "F" : "",
+				       e.flags & LW_FUA ? "U" : "",
+				       e.flags & LW_DISCARD ? "D" : "",
+				       e.flags & LW_MARK ? "M" : "-", name);
+		} else if (e.flags & LW_MARK) {
+			printf("mark %" PRIu64 " %s\n", l.idx, name);
+		} else if ((e.flags & LW_FLUSH) && !e.nr_sectors) {
+			printf("flush %" PRIu64 "\n", l.idx);
+		}
 		log_skip(&l, &e);
 	}
 	return r < 0;
@@ -269,9 +262,9 @@ int main(int argc, char **argv)
 	int i, rc = 0;
 
 	if (argc == 3 && !strcmp(argv[1], "list"))
-		return cmd_list(argv[2]);
+		return cmd_list(argv[2], 0, 0, UINT64_MAX);
 	if (argc == 5 && !strcmp(argv[1], "dump"))
-		return cmd_dump(argv[2], strtoull(argv[3], NULL, 0),
+		return cmd_list(argv[2], 1, strtoull(argv[3], NULL, 0),
 				strtoull(argv[4], NULL, 0));
 	if (argc < 6 || (argc - 2) % 4 || strcmp(argv[1], "replay")) {
 		fprintf(stderr, "usage: lwreplay list LOG\n"
