@@ -56,6 +56,26 @@ $(B)/tests/lwreplay: tests/kernel/lwreplay.c
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $<
 
-user: $(UB)/libec.a $(UB)/ec_bench $(UB)/ecctl $(B)/tests/nlfuzz $(B)/tests/lwreplay
+# tests/user: ecctl and its unit test (user/ecctl.c compiled in, a fake
+# libdevmapper instead of the real one) with AddressSanitizer and UBSan
+# when the compiler has them.
+USAN := $(shell echo 'int main(void) { return 0; }' | \
+	  $(UCC) -fsanitize=address,undefined -x c -o /dev/null - 2>/dev/null && \
+	  echo -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	  -fno-omit-frame-pointer)
+
+$(B)/tests/ecctl-san: user/ecctl.c $(UB)/libec.a include/uapi/linux/dm-ec.h include/uapi/linux/dm-ec-format.h
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) $(USAN) $(NL_CFLAGS) -o $@ $< $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
+
+$(B)/tests/ecctl_unit: tests/user/ecctl_unit.c user/ecctl.c $(UB)/libec.a include/uapi/linux/dm-ec.h include/uapi/linux/dm-ec-format.h
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) $(USAN) -Wno-format-truncation $(NL_CFLAGS) -o $@ $< $(UB)/libec.a $(NL_LIBS) -pthread
+
+.PHONY: user-tests
+user-tests: $(B)/tests/ecctl-san $(B)/tests/ecctl_unit
+
+user: $(UB)/libec.a $(UB)/ec_bench $(UB)/ecctl $(B)/tests/nlfuzz $(B)/tests/lwreplay \
+      user-tests
 
 -include tests/codec/codec.mk

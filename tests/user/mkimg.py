@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""mkimg.py - dm-ec member images as regular files, for ecctl tests on the host.
+
+  mkimg.py build DIR K M CHUNK ROWS [--seed S] [--unsynced] [--events E]
+      DIR/m<i>.img for i < K+M: superblock copies 0 and 1, random volume data
+      (DIR/data.bin, K * ROWS * CHUNK sectors) striped with rotating parity
+      as Documentation/format.md describes, parity from the Cauchy matrix.
+      Images are sparse: the metadata area between the superblocks and the
+      data area is left as a hole.
+  mkimg.py set IMG FIELD VALUE [--copy 0|1|both] [--no-crc]
+      Change one superblock field (a name from FIELDS, "member_state.<i>" or
+      "raw.<offset>.<fmt>") and rewrite the crc unless --no-crc.
+  mkimg.py get IMG FIELD [--copy 0|1]
+"""
+import argparse
+import os
+import random
+import struct
+import sys
+
+SECTOR = 512
+SB_SIZE = 4096
+SB_COPIES = (0, 8)
+DATA_OFFSET = 8192
+SB_MAGIC = 0x62732d63652d6d64
+F_CLEAN, F_SYNCED = 1, 2
+
+# name: (offset, struct format)
+FIELDS = {
+    'magic': (0, 'Q'), 'version': (8, 'I'), 'flags': (12, 'I'),
+    'member_index': (48, 'I'), 'k': (52, 'I'), 'm': (56, 'I'),
+    'chunk_sectors': (60, 'I'), 'data_offset': (64, 'Q'),
+    'data_sectors': (72, 'Q'), 'events': (80, 'Q'), 'ctime': (88, 'Q'),
+    'utime': (96, 'Q'), 'resync_cp': (104, 'Q'), 'rebuild_cp': (112, 'Q'),
+    'region_sectors': (120, 'I'), 'bitmap_sectors': (124, 'I'),
+    'bitmap_offset': (128, 'Q'), 'log_offset': (136, 'Q'),
+    'log_sectors': (144, 'Q'), 'log_gen': (152, 'Q'), 'crc': (4092, 'I'),
+}
+
+_CRC_T = []
+for _i in range(256):
+    _c = _i
+    for _ in range(8):
+        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
+    _CRC_T.append(_c)
+
+
+def crc32c(data):
+    crc, t = 0xffffffff, _CRC_T
+    for b in data:
+        crc = t[(crc ^ b) & 0xff] ^ (crc >> 8)
+    return crc ^ 0xffffffff
+
+
+# GF(2^8), polynomial 0x11d
+EXP, LOG = [0] * 512, [0] * 256
+_x = 1
+for _i in range(255):
+    EXP[_i] = _x
+    LOG[_x] = _i
+    _x <<= 1
+    if _x & 0x100:
+        _x ^= 0x11d
+for _i in range(255, 512):
+    EXP[_i] = EXP[_i - 255]
+
+
+def gf_mul(a, b):
+    return 0 if a == 0 or b == 0 else EXP[LOG[a] + LOG[b]]
+
+
+def gf_inv(a):
+    return EXP[255 - LOG[a]]
+
+
+def mul_table(c):
+    return bytes(gf_mul(c, x) for x in range(256))
+
+
+def xor(a, b):
+    return (int.from_bytes(a, 'little') ^ int.from_bytes(b, 'little')).to_bytes(len(a), 'little')
+
+
+def cmd_build(a):
+    k, m, chunk, rows = a.k, a.m, a.chunk, a.rows
+    n = k + m
+    rng = random.Random(a.seed)
+    cb = chunk * SECTOR
+    data = rng.randbytes(k * rows * cb)
+    os.makedirs(a.dir, exist_ok=True)
+    with open(os.path.join(a.dir, 'data.bin'), 'wb') as f:
+        f.write(data)
+    array_uuid = rng.randbytes(16)
+    uuids = [rng.randbytes(16) for _ in range(n)]
+    tables = {}
+    for p in range(k, n):
+        for j in range(k):
+            c = gf_inv(p ^ j)
+            tables[(p, j)] = mul_table(c)
+    files = [open(os.path.join(a.dir, 'm%d.img' % i), 'wb') for i in range(n)]
+    for s in range(rows):
+        blocks = [data[(s * k + b) * cb:(s * k + b + 1) * cb] for b in range(k)]
+        for p in range(k, n):
+            acc = bytes(cb)
+            for j in range(k):
+                acc = xor(acc, blocks[j].translate(tables[(p, j)]))
+            blocks.append(acc)
+        for b in range(n):
+            f = files[(b + s) % n]
+            f.seek((DATA_OFFSET + s * chunk) * SECTOR)
+            f.write(blocks[b])
+    flags = F_CLEAN | (0 if a.unsynced else F_SYNCED)
+    for i in range(n):
+        fields = {
+            'magic': SB_MAGIC, 'version': 1, 'flags': flags,
+            'member_index': i, 'k': k, 'm': m, 'chunk_sectors': chunk,
+            'data_offset': DATA_OFFSET, 'data_sectors': rows * chunk,
+            'events': a.events, 'ctime': 1700000000, 'utime': 1700000001,
+            'resync_cp': 0 if a.unsynced else rows * chunk, 'rebuild_cp': 0,
+            'region_sectors': 8192, 'bitmap_sectors': 1, 'bitmap_offset': 16,
+            'log_offset': 2048, 'log_sectors': 6144, 'log_gen': 1,
+        }
+        blk = bytearray(SB_SIZE)
+        for name, val in fields.items():
+            off, fmt = FIELDS[name]
+            struct.pack_into('<' + fmt, blk, off, val)
+        blk[16:32] = array_uuid
+        blk[32:48] = uuids[i]
+        for j, u in enumerate(uuids):
+            blk[288 + 16 * j:304 + 16 * j] = u
+        struct.pack_into('<I', blk, 4092, crc32c(bytes(blk[:4092])))
+        f = files[i]
+        for c in SB_COPIES:
+            f.seek(c * SECTOR)
+            f.write(blk)
+        f.truncate((DATA_OFFSET + rows * chunk) * SECTOR)
+        f.close()
+    return 0
+
+
+def field_spec(name):
+    if name.startswith('member_state.'):
+        return 256 + int(name.split('.')[1]), 'B'
+    if name.startswith('raw.'):
+        _, off, fmt = name.split('.')
+        return int(off, 0), fmt
+    return FIELDS[name]
+
+
+def cmd_set(a):
+    copies = (0, 1) if a.copy == 'both' else (int(a.copy),)
+    off, fmt = field_spec(a.field)
+    with open(a.img, 'r+b') as f:
+        for c in copies:
+            f.seek(SB_COPIES[c] * SECTOR)
+            blk = bytearray(f.read(SB_SIZE))
+            struct.pack_into('<' + fmt, blk, off, int(a.value, 0))
+            if not a.no_crc:
+                struct.pack_into('<I', blk, 4092, crc32c(bytes(blk[:4092])))
+            f.seek(SB_COPIES[c] * SECTOR)
+            f.write(blk)
+    return 0
+
+
+def cmd_get(a):
+    off, fmt = field_spec(a.field)
+    with open(a.img, 'rb') as f:
+        f.seek(SB_COPIES[int(a.copy)] * SECTOR)
+        blk = f.read(SB_SIZE)
+    print(struct.unpack_from('<' + fmt, blk, off)[0])
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest='cmd', required=True)
+    b = sub.add_parser('build')
+    b.add_argument('dir')
+    for x in ('k', 'm', 'chunk', 'rows'):
+        b.add_argument(x, type=int)
+    b.add_argument('--seed', type=int, default=1)
+    b.add_argument('--events', type=int, default=5)
+    b.add_argument('--unsynced', action='store_true')
+    s = sub.add_parser('set')
+    s.add_argument('img')
+    s.add_argument('field')
+    s.add_argument('value')
+    s.add_argument('--copy', default='both')
+    s.add_argument('--no-crc', action='store_true')
+    g = sub.add_parser('get')
+    g.add_argument('img')
+    g.add_argument('field')
+    g.add_argument('--copy', default='0')
+    a = p.parse_args()
+    return {'build': cmd_build, 'set': cmd_set, 'get': cmd_get}[a.cmd](a)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,287 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# t_ecctl_input.sh - ecctl's input handling, on the host: no VM, no module,
+# no device-mapper (DM_DEV_DIR points nowhere, so no ioctl is ever made).
+#
+# - command-line numbers (-k, -m, --chunk) that only fit by wrapping around,
+#   device paths that would add words to a table line;
+# - examine and recover on member images (regular files from mkimg.py) with
+#   crafted superblocks: chunk_sectors 0 (SIGFPE before), data_offset and
+#   data_sectors out of range or disagreeing, truncated members, impossible
+#   geometry, the output being one of the members, 31+1 volumes (the 32-bit
+#   member mask): every crafted image is refused with a message naming it
+#   and the cause, the others are used, and the recovered image is compared
+#   with the volume data, byte for byte;
+# - JSON with names that are not valid UTF-8, checked by a strict parser;
+# - build/tests/ecctl_unit: netlink replies and events with wrong types,
+#   lengths, ranges and strings, and reload() against a fake libdevmapper
+#   (crafted tables, a resume that fails).
+#
+# ecctl is the ASan/UBSan build (build/tests/ecctl-san, from `make user`)
+# unless ECCTL says otherwise; each run must end with the expected exit
+# status, no signal and no sanitizer report. Prints TAP.
+#
+# usage: tests/user/t_ecctl_input.sh     (from anywhere; needs `make user`)
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+E=${ECCTL:-$ROOT/build/tests/ecctl-san}
+U=${ECCTL_UNIT:-$ROOT/build/tests/ecctl_unit}
+MK="python3 $ROOT/tests/user/mkimg.py"
+T=$(mktemp -d /tmp/t_ecctl_input.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+export DM_DEV_DIR=$T/nodev
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=98
+
+N=0
+FAILED=0
+ok() { N=$((N + 1)); echo "ok $N - $1"; }
+not_ok() {
+	N=$((N + 1))
+	FAILED=$((FAILED + 1))
+	echo "not ok $N - $1"
+	shift
+	local l
+	for l in "$@"; do printf '#   %s\n' "$l"; done
+}
+diag_file() { [ -s "$1" ] && head -n "${2:-8}" "$1" | sed 's/^/#     /'; }
+
+for f in "$E" "$U"; do
+	if [ ! -x "$f" ]; then
+		echo "Bail out! $f not built (make user)"
+		exit 1
+	fi
+done
+
+# ec DESC WANT_RC ERR_REGEX ARGS...: run ecctl ARGS; ok when it exits
+# WANT_RC, its stderr matches ERR_REGEX (extended; '' = anything), it was
+# not killed by a signal and no sanitizer spoke. Output in $T/out, $T/err.
+ec() {
+	local desc=$1 want=$2 re=$3 rc why=()
+	shift 3
+	"$E" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq "$want" ] || why+=("exit $rc, expected $want")
+	[ "$rc" -gt 128 ] && why+=("killed by signal $((rc - 128))")
+	grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$T/err" &&
+		why+=("sanitizer report")
+	if [ -n "$re" ] && ! grep -qE -- "$re" "$T/err"; then
+		why+=("stderr does not match /$re/")
+	fi
+	if [ ${#why[@]} -eq 0 ]; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc" "${why[@]}" "ecctl $*"
+	diag_file "$T/err"
+	return 1
+}
+
+# same DESC FILE1 FILE2: identical contents
+same() {
+	if cmp -s "$2" "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "$(cmp "$2" "$3" 2>&1 | head -n 1)"
+	fi
+}
+
+# strict_json DESC FILE: one JSON document, UTF-8 (python decodes strictly)
+strict_json() {
+	local r
+	if r=$(python3 -c 'import json, sys
+json.loads(open(sys.argv[1], "rb").read())' "$1" 2>&1); then
+		ok "$2"
+	else
+		not_ok "$2" "$(printf '%s' "$r" | tail -n 1)"
+		diag_file "$1" 3
+	fi
+}
+
+# vol DIR K M CHUNK ROWS [mkimg options]: fresh member images + data.bin
+vol() {
+	local d=$1
+	shift
+	rm -rf "$d"
+	$MK build "$d" "$@" >/dev/null || { echo "Bail out! mkimg.py build failed"; exit 1; }
+}
+
+# ---- command line ---------------------------------------------------------
+: >"$T/d0"
+: >"$T/d1"
+ec "create -k 4294967297 is a usage error (was taken as 1)" 2 '-k 4294967297' \
+	create x -k 4294967297 -m 1 "$T/d0" "$T/d1"
+ec "create -m 4294967297 is a usage error" 2 '-m 4294967297' \
+	create x -k 1 -m 4294967297 "$T/d0" "$T/d1"
+ec "create -k -18446744073709551615 is a usage error" 2 '-k' \
+	create x -k -18446744073709551615 -m 1 "$T/d0" "$T/d1"
+ec "create -k ' 1' is a usage error" 2 '-k' create x -k ' 1' -m 1 "$T/d0" "$T/d1"
+ec "create --chunk 9007199254740996M is a usage error (was 4M after wrapping)" 2 \
+	'--chunk 9007199254740996M' create x -k 1 -m 1 -c 9007199254740996M "$T/d0" "$T/d1"
+ec "create --chunk 9223372036854779904K is a usage error" 2 '--chunk' \
+	create x -k 1 -m 1 -c 9223372036854779904K "$T/d0" "$T/d1"
+ec "create --chunk -8s is a usage error" 2 '--chunk' \
+	create x -k 1 -m 1 -c -8s "$T/d0" "$T/d1"
+ec "create --chunk 64KBB is a usage error" 2 '--chunk' \
+	create x -k 1 -m 1 -c 64KBB "$T/d0" "$T/d1"
+: >"$T/d 2"
+ec "create with a device path holding white space is a usage error" 2 \
+	"white space" create x -k 1 -m 1 "$T/d0" "$T/d 2"
+
+# ---- examine ----------------------------------------------------------------
+vol "$T/a" 4 2 8 16
+cp "$T/a/m0.img" "$T/a/m"$'\xff\xfe'".img"
+ec "examine --json of a file whose name is not UTF-8: exit 0" 0 '' \
+	examine --json "$T/a/m"$'\xff\xfe'".img"
+strict_json "$T/out" "  ... the output is valid JSON (strict UTF-8)"
+
+cp "$T/a/m1.img" "$T/x.img"
+$MK set "$T/x.img" ctime 0x7fffffffffffffff
+if command -v valgrind >/dev/null && [ -x "$ROOT/build/user/ecctl" ]; then
+	valgrind -q --error-exitcode=97 "$ROOT/build/user/ecctl" examine --json \
+		"$T/x.img" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -eq 0 ] && ! grep -q 'uninitialised' "$T/err"; then
+		ok "examine of a superblock with ctime 2^63-1: no uninitialised reads (valgrind)"
+	else
+		not_ok "examine of a superblock with ctime 2^63-1: no uninitialised reads (valgrind)" "exit $rc"
+		diag_file "$T/err"
+	fi
+	strict_json "$T/out" "  ... the output is valid JSON"
+fi
+
+cp "$T/a/m1.img" "$T/x.img"
+$MK set "$T/x.img" chunk_sectors 0
+ec "examine: chunk_sectors 0 is refused, naming the device and the field" 1 \
+	"x.img: .*chunk_sectors 0" examine "$T/x.img"
+cp "$T/a/m1.img" "$T/x.img"
+$MK set "$T/x.img" k 0xffffffff
+$MK set "$T/x.img" m 1
+ec "examine: k 2^32-1 m 1 is refused" 1 "x.img: .*k " examine "$T/x.img"
+cp "$T/a/m1.img" "$T/x.img"
+$MK set "$T/x.img" data_offset 0
+ec "examine: data_offset 0 is refused" 1 "x.img: .*data_offset 0" examine "$T/x.img"
+cp "$T/a/m1.img" "$T/x.img"
+$MK set "$T/x.img" data_sectors 0xfffffffffffffff8
+ec "examine: data_sectors 2^64-8 is refused" 1 "x.img: .*data_sectors" examine "$T/x.img"
+
+# ---- recover ------------------------------------------------------------------
+A=$T/a
+M=("$A"/m[0-5].img)
+ec "recover: 4+2, all members" 0 '' recover -o "$T/out.img" "${M[@]}"
+same "  ... the image is the volume data" "$T/out.img" "$A/data.bin"
+ec "recover: 4+2, members 1 and 4 missing, in another order" 0 '' \
+	recover -o "$T/out.img" "$A/m5.img" "$A/m3.img" "$A/m0.img" "$A/m2.img"
+same "  ... the image is the volume data" "$T/out.img" "$A/data.bin"
+
+# One crafted member, newest (events 6), among five good ones: refused, and
+# the volume recovered from the others.
+crafted() {	# DESC FIELD VALUE REGEX
+	local desc=$1 field=$2 val=$3 re=$4
+	vol "$T/c" 4 2 8 16 --seed 7
+	$MK set "$T/c/m2.img" "$field" "$val"
+	$MK set "$T/c/m2.img" events 6
+	rm -f "$T/out.img"
+	ec "recover: one member with $desc: refused, the rest used" 0 "$re" \
+		recover -o "$T/out.img" "$T/c"/m[0-5].img
+	same "  ... the image is the volume data" "$T/out.img" "$T/c/data.bin"
+}
+crafted "chunk_sectors 0 (SIGFPE before)" chunk_sectors 0 "m2.img: .*chunk_sectors 0"
+crafted "chunk_sectors 12" chunk_sectors 12 "m2.img: .*chunk_sectors 12"
+crafted "data_offset 0 (recovered the wrong sectors before)" data_offset 0 \
+	"m2.img: .*data_offset 0"
+crafted "data_sectors 2^60" data_sectors 0x1000000000000000 "m2.img: .*data_sectors"
+crafted "data_sectors 64 (not the others')" data_sectors 64 "m2.img: .*data"
+crafted "member_index 200" member_index 200 "m2.img: .*member_index 200"
+crafted "k 28" k 28 "m2.img"
+crafted "member state 7 for member 3" member_state.3 7 "m3.img: member 3 is unknown"
+
+# Every member crafted alike: nothing to recover from, and no image.
+allcrafted() {	# DESC FIELD VALUE REGEX
+	local desc=$1 field=$2 val=$3 re=$4 i
+	vol "$T/c" 4 2 8 16 --seed 9
+	for i in 0 1 2 3 4 5; do $MK set "$T/c/m$i.img" "$field" "$val"; done
+	rm -f "$T/out.img"
+	ec "recover: every member with $desc: refused" 1 "$re" \
+		recover -o "$T/out.img" "$T/c"/m[0-5].img
+	if [ ! -e "$T/out.img" ]; then
+		ok "  ... no image written"
+	else
+		not_ok "  ... no image written" "$(stat -c %s "$T/out.img") bytes written"
+	fi
+}
+allcrafted "chunk_sectors 0" chunk_sectors 0 "chunk_sectors 0"
+allcrafted "data_sectors 0" data_sectors 0 "data_sectors 0"
+allcrafted "data_sectors 131 (not whole chunks)" data_sectors 131 "data_sectors 131"
+allcrafted "data_sectors 2^40 (beyond the images)" data_sectors 0x10000000000 "too small"
+
+vol "$T/c" 4 2 8 16 --seed 11
+truncate -s $(((8192 + 64) * 512)) "$T/c/m4.img"
+ec "recover: a truncated member is treated as missing" 0 "m4.img: .*too small" \
+	recover -o "$T/out.img" "$T/c"/m[0-5].img
+same "  ... the image is the volume data" "$T/out.img" "$T/c/data.bin"
+
+sha=$(sha256sum <"$T/c/m1.img")
+ec "recover: -o naming one of the members is refused" 1 "m1.img: .*member" \
+	recover -o "$T/c/m1.img" "$T/c"/m[0-5].img
+if [ "$(sha256sum <"$T/c/m1.img")" = "$sha" ]; then
+	ok "  ... the member is untouched"
+else
+	not_ok "  ... the member is untouched"
+fi
+
+# 31+1: 32 members, the whole 32-bit member mask.
+vol "$T/w" 31 1 8 2 --unsynced
+ec "recover: 31+1 not synced, all 32 members: no warning about missing members" 0 '' \
+	recover -o "$T/out.img" "$T/w"/m*.img
+if grep -q "warning" "$T/err"; then
+	not_ok "  ... no 'initial sync' warning with every member present" "$(head -n 1 "$T/err")"
+else
+	ok "  ... no 'initial sync' warning with every member present"
+fi
+same "  ... the image is the volume data" "$T/out.img" "$T/w/data.bin"
+ec "recover: 31+1 not synced, member 7 missing: warns" 0 "warning: the initial sync" \
+	recover -o "$T/out.img" $(ls "$T/w"/m*.img | grep -v '/m7.img$')
+vol "$T/w" 31 1 8 3
+ec "recover: 31+1, member 30 missing" 0 '' \
+	recover -o "$T/out.img" $(ls "$T/w"/m*.img | grep -v '/m30.img$')
+same "  ... the image is the volume data" "$T/out.img" "$T/w/data.bin"
+
+# ---- unit tests: netlink replies, events, reload() ----------------------------
+mkdir -p "$T/unit"
+"$U" "$T/unit" >"$T/unit.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || not_ok "ecctl_unit ran to the end" "exit $rc"
+while IFS= read -r line; do
+	case $line in
+	"PASS "*) ok "unit: ${line#PASS }" ;;
+	"FAIL "*) not_ok "unit: ${line#FAIL }" ;;
+	"#"*) echo "$line" ;;
+	esac
+done <"$T/unit.out"
+for j in reply_valid reply_state9 json_utf8 json_utf8_event; do
+	if [ -f "$T/unit/$j.json" ]; then
+		strict_json "$T/unit/$j.json" "unit: $j: the JSON output is valid (strict UTF-8)"
+	else
+		not_ok "unit: $j: the JSON output is valid (strict UTF-8)" "no output"
+	fi
+done
+# The bytes that are not UTF-8 become U+FFFD, the valid ones stay.
+if python3 -c 'import json, sys
+d = json.loads(open(sys.argv[1], "rb").read())
+raw = (b"v\xff\xfe-\xc3\x28-\xe2\x82-\xed\xa0\x80-\xc0\xaf-\xf4\x90\x80\x80"
+       b"-\xc3\xa9-\xe2\x82\xac-\xf0\x9f\x98\x80-\x01\x1f\"\\\x7f")
+want = raw.decode("utf-8", "replace")
+sys.exit(0 if d["name"] == want and d["codec"] == "g\ufffdx" else 1)' \
+	"$T/unit/json_utf8.json" 2>/dev/null; then
+	ok "unit: json_utf8: invalid bytes are U+FFFD, valid characters kept"
+else
+	not_ok "unit: json_utf8: invalid bytes are U+FFFD, valid characters kept" \
+		"$(head -c 300 "$T/unit/json_utf8.json" | cat -v)"
+fi
+
+echo "1..$N"
+echo "# $((N - FAILED)) passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
