@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -62,6 +63,43 @@ static void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...)
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
+
+/* Bits 0..n-1: the members of a volume of n <= 32 members. */
+static uint32_t member_mask(unsigned int n)
+{
+	return n >= 32 ? UINT32_MAX : (1U << n) - 1;
+}
+
+/*
+ * A decimal number: digits only (no sign, no white space), no overflow.
+ * *end is what follows the digits; NULL: nothing may follow.
+ */
+static int parse_num(const char *s, char **end, unsigned long long max,
+		     unsigned long long *out)
+{
+	unsigned long long v;
+	char *e;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &e, 10);
+	if (errno || v > max || (!end && *e))
+		return -1;
+	if (end)
+		*end = e;
+	*out = v;
+	return 0;
+}
+
+/* A device path goes into a table line as one word. */
+static bool has_space(const char *s)
+{
+	for (; *s; s++)
+		if (isspace((unsigned char)*s))
+			return true;
+	return false;
+}
 
 static const char *const action_names[] = {
 	[DM_EC_ACTION_IDLE] = "idle",
@@ -183,7 +221,14 @@ static void human_size(uint64_t bytes, char *out, size_t len)
 
 static void fmt_duration(double s, char *out, size_t len)
 {
-	unsigned long t = s < 0 ? 0 : (unsigned long)(s + 0.5);
+	unsigned long t;
+
+	/* NaN, negative or absurd (a rate of almost nothing): clamp. */
+	if (!(s >= 0))
+		s = 0;
+	if (s > 1e9)
+		s = 1e9;
+	t = (unsigned long)(s + 0.5);
 
 	if (t >= 3600)
 		snprintf(out, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
@@ -204,23 +249,77 @@ static void fmt_time(uint64_t secs, char *out, size_t len)
 	time_t t = secs;
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* A time from disk may be beyond what struct tm can hold. */
+	if (secs > INT64_MAX || !gmtime_r(&t, &tm) ||
+	    !strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, len, "@%" PRIu64, secs);
 }
 
-/* JSON string (quotes included) */
-static void json_str(FILE *f, const char *s)
+/*
+ * Length of the UTF-8 sequence at s if it is valid (shortest form, no
+ * surrogates, at most U+10FFFF), else 0. *part: how many bytes make up
+ * the invalid start (the maximal subpart, replaced by one U+FFFD).
+ */
+static unsigned int utf8_len(const unsigned char *s, unsigned int *part)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
+	unsigned int n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else {
+		*part = 1;
+		return 0;
+	}
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	for (i = 1; i < n; i++) {
+		if (s[i] < lo || s[i] > hi) {
+			*part = i;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return n;
+}
+
+/*
+ * JSON string (quotes included). Names come from the kernel, from sysfs
+ * and from the command line and need not be UTF-8: what is not becomes
+ * U+FFFD, so that the document always parses.
+ */
+static void json_str(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	fputc('"', f);
+	while (*s) {
+		unsigned int n, part;
+
+		if (*s == '"' || *s == '\\') {
+			fprintf(f, "\\%c", *s++);
+		} else if (*s < 0x20) {
+			fprintf(f, "\\u%04x", *s++);
+		} else if (*s < 0x80) {
+			fputc(*s++, f);
+		} else if ((n = utf8_len(s, &part))) {
+			fwrite(s, 1, n, f);
+			s += n;
+		} else {
+			fputs("\\ufffd", f);
+			s += part;
+		}
 	}
 	fputc('"', f);
 }
@@ -289,6 +388,7 @@ struct vol_info {
 struct vol_list {
 	struct vol_info *v;
 	unsigned int nr, alloc;
+	unsigned int bad;	/* replies refused as malformed */
 };
 
 static struct nl_sock *nl_sk;
@@ -362,8 +462,12 @@ static int nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	r->done = 1;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return NL_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		/* The request echoed back: its length is the kernel's word. */
+		if (e->msg.nlmsg_len < sizeof(struct nlmsghdr))
+			return NL_STOP;
+		off += NLMSG_ALIGN(e->msg.nlmsg_len) - sizeof(struct nlmsghdr);
+	}
 	if (off >= nlh->nlmsg_len)
 		return NL_STOP;
 	a = (struct nlattr *)((char *)nlh + off);
@@ -440,47 +544,69 @@ static struct nl_msg *nl_new(uint8_t cmd, int flags)
 	return msg;
 }
 
-static void parse_members(struct vol_info *v, struct nlattr *nest)
+/*
+ * Replies are checked against the types and ranges of uapi/linux/dm-ec.h
+ * before anything is used: sizes index fixed arrays, and a string must
+ * end within its attribute.
+ */
+static struct nla_policy vol_policy[DM_EC_A_MAX + 1] = {
+	[DM_EC_A_NAME] = { .type = NLA_STRING, .maxlen = DM_EC_NAME_MAX },
+	[DM_EC_A_DEV] = { .type = NLA_U32 },
+	[DM_EC_A_UUID] = { .minlen = DM_EC_UUID_LEN, .maxlen = DM_EC_UUID_LEN },
+	[DM_EC_A_K] = { .type = NLA_U8 },
+	[DM_EC_A_M] = { .type = NLA_U8 },
+	[DM_EC_A_CHUNK_SECTORS] = { .type = NLA_U32 },
+	[DM_EC_A_SECTORS] = { .type = NLA_U64 },
+	[DM_EC_A_CODEC] = { .type = NLA_STRING, .maxlen = 32 },
+	[DM_EC_A_SYNC_ACTION] = { .type = NLA_U8 },
+	[DM_EC_A_SYNC_DONE] = { .type = NLA_U64 },
+	[DM_EC_A_SYNC_TOTAL] = { .type = NLA_U64 },
+	[DM_EC_A_MISMATCH_CNT] = { .type = NLA_U64 },
+	[DM_EC_A_CACHE_HITS] = { .type = NLA_U64 },
+	[DM_EC_A_CACHE_MISSES] = { .type = NLA_U64 },
+	[DM_EC_A_HEALTH] = { .type = NLA_U8 },
+	[DM_EC_A_LOST] = { .type = NLA_U8 },
+	[DM_EC_A_FLAGS] = { .type = NLA_U32 },
+	[DM_EC_A_MAX_REBUILD_RATE] = { .type = NLA_U32 },
+	[DM_EC_A_EVENTS] = { .type = NLA_U64 },
+	[DM_EC_A_LAST_ACTION] = { .type = NLA_U8 },
+	[DM_EC_A_LAST_RESULT] = { .type = NLA_U8 },
+	[DM_EC_A_LAST_TIME] = { .type = NLA_U64 },
+	[DM_EC_A_LAST_MISMATCH] = { .type = NLA_U64 },
+	[DM_EC_A_MEMBERS] = { .type = NLA_NESTED },
+	[DM_EC_A_MEMBER_INDEX] = { .type = NLA_U8 },
+	[DM_EC_A_EVENT] = { .type = NLA_U8 },
+	[DM_EC_A_SYNC_RUNS] = { .type = NLA_U64 },
+};
+
+static struct nla_policy member_policy[DM_EC_MEMBER_A_MAX + 1] = {
+	[DM_EC_MEMBER_A_INDEX] = { .type = NLA_U8 },
+	[DM_EC_MEMBER_A_DEV] = { .type = NLA_U32 },
+	[DM_EC_MEMBER_A_UUID] = { .minlen = DM_EC_UUID_LEN,
+				  .maxlen = DM_EC_UUID_LEN },
+	[DM_EC_MEMBER_A_STATE] = { .type = NLA_U8 },
+	[DM_EC_MEMBER_A_READ_ERRORS] = { .type = NLA_U32 },
+	[DM_EC_MEMBER_A_WRITE_ERRORS] = { .type = NLA_U32 },
+	[DM_EC_MEMBER_A_NAME] = { .type = NLA_STRING, .maxlen = 32 },
+};
+
+/*
+ * Copy a string attribute: it must hold its NUL and fit in out. The
+ * policy says so too, but what libnl checks differs between versions.
+ */
+static bool nl_str(const struct nlattr *a, char *out, size_t size)
 {
-	struct nlattr *ma[DM_EC_MEMBER_A_MAX + 1];
-	struct nlattr *a;
-	int rem;
+	const char *d = nla_data(a);
+	int n = nla_len(a);
+	const char *nul = n > 0 ? memchr(d, '\0', n) : NULL;
 
-	nla_for_each_nested(a, nest, rem) {
-		struct member_info *mi;
-		unsigned int i;
-
-		if (nla_parse_nested(ma, DM_EC_MEMBER_A_MAX, a, NULL) < 0 ||
-		    !ma[DM_EC_MEMBER_A_INDEX])
-			continue;
-		i = nla_get_u8(ma[DM_EC_MEMBER_A_INDEX]);
-		if (i >= MAX_N)
-			continue;
-		mi = &v->mem[i];
-		mi->index = i;
-		if (i + 1 > v->n)
-			v->n = i + 1;
-		if (ma[DM_EC_MEMBER_A_DEV]) {
-			mi->has_dev = true;
-			mi->dev = nla_get_u32(ma[DM_EC_MEMBER_A_DEV]);
-		}
-		if (ma[DM_EC_MEMBER_A_UUID] &&
-		    nla_len(ma[DM_EC_MEMBER_A_UUID]) == 16)
-			memcpy(mi->uuid, nla_data(ma[DM_EC_MEMBER_A_UUID]), 16);
-		if (ma[DM_EC_MEMBER_A_STATE])
-			mi->state = nla_get_u8(ma[DM_EC_MEMBER_A_STATE]);
-		if (ma[DM_EC_MEMBER_A_READ_ERRORS])
-			mi->read_errors = nla_get_u32(ma[DM_EC_MEMBER_A_READ_ERRORS]);
-		if (ma[DM_EC_MEMBER_A_WRITE_ERRORS])
-			mi->write_errors = nla_get_u32(ma[DM_EC_MEMBER_A_WRITE_ERRORS]);
-		if (ma[DM_EC_MEMBER_A_NAME])
-			snprintf(mi->name, sizeof(mi->name), "%s",
-				 nla_get_string(ma[DM_EC_MEMBER_A_NAME]));
-		else
-			snprintf(mi->name, sizeof(mi->name), "-");
-	}
+	if (!nul || (size_t)(nul - d) >= size)
+		return false;
+	memcpy(out, d, nul - d + 1);
+	return true;
 }
 
+/* Attributes present are of the right size: the policy checked. */
 static uint64_t get_u64(struct nlattr **tb, int i)
 {
 	return tb[i] ? nla_get_u64(tb[i]) : 0;
@@ -496,47 +622,87 @@ static uint32_t get_u32(struct nlattr **tb, int i)
 	return tb[i] ? nla_get_u32(tb[i]) : 0;
 }
 
-static int parse_volume(struct nl_msg *msg, void *arg)
+/* The members of v (k and m already checked); NULL or why not. */
+static const char *parse_members(struct vol_info *v, struct nlattr *nest)
 {
-	struct vol_list *l = arg;
-	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(msg));
-	struct nlattr *tb[DM_EC_A_MAX + 1];
-	struct vol_info *v;
+	struct nlattr *ma[DM_EC_MEMBER_A_MAX + 1];
+	uint32_t seen = 0;
+	struct nlattr *a;
+	int rem;
 
-	if (g->cmd != DM_EC_CMD_GET_VOLUME)
-		return NL_SKIP;
-	if (nla_parse(tb, DM_EC_A_MAX, genlmsg_attrdata(g, 0),
-		      genlmsg_attrlen(g, 0), NULL) < 0 || !tb[DM_EC_A_NAME])
-		return NL_SKIP;
-	if (l->nr == l->alloc) {
-		unsigned int na = l->alloc ? 2 * l->alloc : 8;
-		struct vol_info *nv = realloc(l->v, na * sizeof(*nv));
+	nla_for_each_nested(a, nest, rem) {
+		struct member_info *mi;
+		unsigned int i;
 
-		if (!nv)
-			return NL_STOP;
-		l->v = nv;
-		l->alloc = na;
+		if (nla_parse_nested(ma, DM_EC_MEMBER_A_MAX, a, member_policy) < 0)
+			return "a member's attributes have the wrong type or size";
+		if (!ma[DM_EC_MEMBER_A_INDEX])
+			return "a member has no index";
+		i = nla_get_u8(ma[DM_EC_MEMBER_A_INDEX]);
+		if (i >= v->n)
+			return "a member index is not below k + m";
+		if (seen & (1U << i))
+			return "a member index is given twice";
+		seen |= 1U << i;
+		mi = &v->mem[i];
+		mi->index = i;
+		if (ma[DM_EC_MEMBER_A_DEV]) {
+			mi->has_dev = true;
+			mi->dev = nla_get_u32(ma[DM_EC_MEMBER_A_DEV]);
+		}
+		if (ma[DM_EC_MEMBER_A_UUID])
+			memcpy(mi->uuid, nla_data(ma[DM_EC_MEMBER_A_UUID]), 16);
+		mi->state = get_u8(ma, DM_EC_MEMBER_A_STATE);
+		mi->read_errors = get_u32(ma, DM_EC_MEMBER_A_READ_ERRORS);
+		mi->write_errors = get_u32(ma, DM_EC_MEMBER_A_WRITE_ERRORS);
+		if (!ma[DM_EC_MEMBER_A_NAME])
+			snprintf(mi->name, sizeof(mi->name), "-");
+		else if (!nl_str(ma[DM_EC_MEMBER_A_NAME], mi->name, sizeof(mi->name)))
+			return "a member name is not a string of at most 31 bytes";
 	}
-	v = &l->v[l->nr++];
-	memset(v, 0, sizeof(*v));
-	snprintf(v->name, sizeof(v->name), "%s", nla_get_string(tb[DM_EC_A_NAME]));
-	v->dev = get_u32(tb, DM_EC_A_DEV);
-	if (tb[DM_EC_A_UUID] && nla_len(tb[DM_EC_A_UUID]) == 16)
-		memcpy(v->uuid, nla_data(tb[DM_EC_A_UUID]), 16);
+	if (rem > 0)
+		return "the member list is truncated";
+	if (seen != member_mask(v->n))
+		return "members are missing from the list";
+	return NULL;
+}
+
+/* Check one reply and fill v from it; NULL or why it is refused. */
+static const char *parse_volume_attrs(struct vol_info *v, struct nlattr **tb)
+{
+	const char *why;
+
+	if (!tb[DM_EC_A_NAME] || !nl_str(tb[DM_EC_A_NAME], v->name, sizeof(v->name)))
+		return "no volume name, or a name that is not a string of at most 127 bytes";
+	if (!tb[DM_EC_A_K] || !tb[DM_EC_A_M] || !tb[DM_EC_A_CHUNK_SECTORS])
+		return "k, m or chunk_sectors is missing";
 	v->k = get_u8(tb, DM_EC_A_K);
 	v->m = get_u8(tb, DM_EC_A_M);
 	v->chunk = get_u32(tb, DM_EC_A_CHUNK_SECTORS);
+	if (v->k < 1 || v->k > LIBEC_MAX_K || v->m < 1 || v->m > LIBEC_MAX_M ||
+	    v->k + v->m > MAX_N)
+		return "k or m is out of range (1 <= k, 1 <= m <= 4, k + m <= 32)";
+	v->n = v->k + v->m;
+	if (v->chunk < 8 || v->chunk > 8192 || (v->chunk & (v->chunk - 1)))
+		return "chunk_sectors is not a power of two in 8..8192";
 	v->sectors = get_u64(tb, DM_EC_A_SECTORS);
-	if (tb[DM_EC_A_CODEC])
-		snprintf(v->codec, sizeof(v->codec), "%s",
-			 nla_get_string(tb[DM_EC_A_CODEC]));
+	if (v->sectors > UINT64_MAX >> 9)
+		return "the volume size is out of range";
+	v->health = get_u8(tb, DM_EC_A_HEALTH);
+	if (v->health > DM_EC_HEALTH_MAX)
+		return "the health value is unknown";
+	v->dev = get_u32(tb, DM_EC_A_DEV);
+	if (tb[DM_EC_A_UUID])
+		memcpy(v->uuid, nla_data(tb[DM_EC_A_UUID]), 16);
+	if (tb[DM_EC_A_CODEC] &&
+	    !nl_str(tb[DM_EC_A_CODEC], v->codec, sizeof(v->codec)))
+		return "the codec name is not a string of at most 31 bytes";
 	v->action = get_u8(tb, DM_EC_A_SYNC_ACTION);
 	v->sync_done = get_u64(tb, DM_EC_A_SYNC_DONE);
 	v->sync_total = get_u64(tb, DM_EC_A_SYNC_TOTAL);
 	v->mismatch = get_u64(tb, DM_EC_A_MISMATCH_CNT);
 	v->hits = get_u64(tb, DM_EC_A_CACHE_HITS);
 	v->misses = get_u64(tb, DM_EC_A_CACHE_MISSES);
-	v->health = get_u8(tb, DM_EC_A_HEALTH);
 	v->lost = get_u8(tb, DM_EC_A_LOST);
 	v->flags = get_u32(tb, DM_EC_A_FLAGS);
 	v->rate = get_u32(tb, DM_EC_A_MAX_REBUILD_RATE);
@@ -549,10 +715,49 @@ static int parse_volume(struct nl_msg *msg, void *arg)
 		v->last_time = get_u64(tb, DM_EC_A_LAST_TIME);
 		v->last_mismatch = get_u64(tb, DM_EC_A_LAST_MISMATCH);
 	}
-	if (tb[DM_EC_A_MEMBERS])
-		parse_members(v, tb[DM_EC_A_MEMBERS]);
-	if (v->n < v->k + v->m)
-		v->n = v->k + v->m;
+	if (!tb[DM_EC_A_MEMBERS])
+		return "the member list is missing";
+	why = parse_members(v, tb[DM_EC_A_MEMBERS]);
+	return why;
+}
+
+static int parse_volume(struct nl_msg *msg, void *arg)
+{
+	struct vol_list *l = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *tb[DM_EC_A_MAX + 1];
+	const char *why = NULL;
+	struct vol_info *v;
+
+	if (!genlmsg_valid_hdr(nlh, 0) || g->cmd != DM_EC_CMD_GET_VOLUME)
+		return NL_SKIP;
+	if (l->nr == l->alloc) {
+		unsigned int na = l->alloc ? 2 * l->alloc : 8;
+		struct vol_info *nv = realloc(l->v, na * sizeof(*nv));
+
+		if (!nv) {
+			err("out of memory");
+			l->bad++;
+			return NL_STOP;
+		}
+		l->v = nv;
+		l->alloc = na;
+	}
+	v = &l->v[l->nr];
+	memset(v, 0, sizeof(*v));
+	if (nla_parse(tb, DM_EC_A_MAX, genlmsg_attrdata(g, 0),
+		      genlmsg_attrlen(g, 0), vol_policy) < 0)
+		why = "attributes of the wrong type or size";
+	else
+		why = parse_volume_attrs(v, tb);
+	if (why) {
+		err("%s: malformed reply from the kernel: %s",
+		    v->name[0] ? v->name : "volume", why);
+		l->bad++;
+		return NL_SKIP;
+	}
+	l->nr++;
 	return NL_OK;
 }
 
@@ -576,6 +781,8 @@ static int get_volumes(const char *name, struct vol_list *l)
 		nl_report(name ? name : "volumes", "query", &r);
 		return -1;
 	}
+	if (l->bad)
+		return -1;	/* said by parse_volume() */
 	if (name && l->nr != 1) {
 		err("%s: no such volume", name);
 		return -1;
@@ -864,39 +1071,46 @@ static int next_opt(int argc, char **argv, const char *sopts,
 
 #define HELP_OPT { "help", no_argument, NULL, 'h' }
 
+/*
+ * A size: a number with suffix s (sectors), K or M (KiB, MiB; also KB,
+ * KiB, MB, MiB, any case) or none (KiB), in sectors up to UINT32_MAX.
+ * The range is checked before multiplying.
+ */
 static int parse_size_sectors(const char *s, unsigned int *out)
 {
+	unsigned long long v, mult;
 	char *end;
-	unsigned long long v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
+	if (parse_num(s, &end, ULLONG_MAX, &v))
 		return -1;
 	switch (toupper((unsigned char)*end)) {
 	case 'S':
+		mult = 1;
 		end++;
 		break;
 	case 'M':
-		v *= 2048;
+		mult = 2048;
 		end++;
 		break;
 	case 'K':
+		end++;
+		/* fall through */
 	case '\0':
-		v *= 2;
-		if (*end)
-			end++;
+		mult = 2;
 		break;
 	default:
 		return -1;
 	}
-	if (toupper((unsigned char)*end) == 'B' || toupper((unsigned char)*end) == 'I')
-		end++;
-	if (toupper((unsigned char)*end) == 'B')
-		end++;
-	if (*end || v > UINT32_MAX)
+	if (mult > 1 && end[-1] && isalpha((unsigned char)end[-1])) {
+		if (toupper((unsigned char)*end) == 'I' &&
+		    toupper((unsigned char)end[1]) == 'B')
+			end += 2;
+		else if (toupper((unsigned char)*end) == 'B')
+			end++;
+	}
+	if (*end || v > UINT32_MAX / mult)
 		return -1;
-	*out = v;
+	*out = v * mult;
 	return 0;
 }
 
@@ -948,8 +1162,9 @@ static int dm_get_table(const char *name, uint64_t *len, char *params,
 		dm_task_destroy(dmt);
 		return -ENOENT;
 	}
-	dm_get_next_target(dmt, NULL, &start, &length, &type, &par);
-	if (type && !strcmp(type, "ec") && par) {
+	/* One target, "ec", whose line fits: anything else is not ours. */
+	if (!dm_get_next_target(dmt, NULL, &start, &length, &type, &par) &&
+	    type && !strcmp(type, "ec") && par && strlen(par) < plen) {
 		*is_ec = true;
 		*len = length;
 		snprintf(params, plen, "%s", par);
@@ -976,20 +1191,20 @@ static int cmd_create(int argc, char **argv)
 	int c;
 
 	while ((c = next_opt(argc, argv, "k:m:c:h", lo)) != -1) {
-		char *end;
+		unsigned long long v;
 
 		switch (c) {
 		case 'k':
-			k = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || k < 1 || k > LIBEC_MAX_K)
+			if (parse_num(optarg, NULL, LIBEC_MAX_K, &v) || v < 1)
 				return usage_err("-k %s: not a number in 1..%u",
 						 optarg, LIBEC_MAX_K);
+			k = v;
 			break;
 		case 'm':
-			m = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || m < 1 || m > LIBEC_MAX_M)
+			if (parse_num(optarg, NULL, LIBEC_MAX_M, &v) || v < 1)
 				return usage_err("-m %s: not a number in 1..%u",
 						 optarg, LIBEC_MAX_M);
+			m = v;
 			break;
 		case 'c':
 			if (parse_size_sectors(optarg, &chunk) ||
@@ -1016,6 +1231,10 @@ static int cmd_create(int argc, char **argv)
 		return usage_err("%u devices given, k + m = %u needed", ndev, k + m);
 	if (strlen(name) >= DM_EC_NAME_MAX || strchr(name, '/'))
 		return usage_err("%s: not a valid device-mapper name", name);
+	for (i = 0; i < ndev; i++)
+		if (has_space(argv[optind + i]))
+			return usage_err("'%s': a device path with white space cannot go in a table line",
+					 argv[optind + i]);
 
 	for (i = 0; i < ndev; i++) {
 		const char *d = argv[optind + i];
@@ -1253,22 +1472,25 @@ static bool mon_json;
 
 static int mon_cb(struct nl_msg *msg, void *arg)
 {
-	struct genlmsghdr *g = nlmsg_data(nlmsg_hdr(msg));
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *g = nlmsg_data(nlh);
 	struct nlattr *tb[DM_EC_A_MAX + 1];
+	char ts[64], tz[40], name[DM_EC_NAME_MAX] = "?";
 	unsigned int ev, dev;
-	char ts[64], tz[40];
 	struct timespec now;
 	struct tm tm;
-	const char *name, *evn;
+	const char *evn;
 
-	if (g->cmd != DM_EC_CMD_EVENT)
+	if (!genlmsg_valid_hdr(nlh, 0) || g->cmd != DM_EC_CMD_EVENT)
 		return NL_SKIP;
 	if (nla_parse(tb, DM_EC_A_MAX, genlmsg_attrdata(g, 0),
-		      genlmsg_attrlen(g, 0), NULL) < 0)
+		      genlmsg_attrlen(g, 0), vol_policy) < 0 ||
+	    (tb[DM_EC_A_NAME] && !nl_str(tb[DM_EC_A_NAME], name, sizeof(name)))) {
+		err("malformed event from the kernel (ignored)");
 		return NL_SKIP;
+	}
 	ev = get_u8(tb, DM_EC_A_EVENT);
 	evn = ev <= DM_EC_EVENT_MAX ? event_names[ev] : "unknown";
-	name = tb[DM_EC_A_NAME] ? nla_get_string(tb[DM_EC_A_NAME]) : "?";
 	dev = get_u32(tb, DM_EC_A_DEV);
 	clock_gettime(CLOCK_REALTIME, &now);
 	localtime_r(&now.tv_sec, &tm);
@@ -1483,14 +1705,12 @@ static int wait_sync(const char *name, const char *kind, uint64_t runs0)
 /* Member index from "<idx>" or a device path, given the volume. */
 static int member_index(const struct vol_info *v, const char *s)
 {
+	unsigned long long i;
 	struct stat st;
-	char *end;
-	unsigned long i;
 	unsigned int j;
 
-	i = strtoul(s, &end, 10);
-	if (*s && !*end) {
-		if (i >= v->n) {
+	if (*s && strspn(s, "0123456789") == strlen(s)) {
+		if (parse_num(s, NULL, v->n - 1, &i)) {
 			err("%s: member index %s is out of range (0..%u)", v->name,
 			    s, v->n - 1);
 			return -1;
@@ -1537,101 +1757,168 @@ static int cmd_fail(int argc, char **argv)
 	return 0;
 }
 
+/* Append to buf (size bytes, *o used); false once it is full. */
+static bool __attribute__((format(printf, 4, 5)))
+buf_add(char *buf, size_t size, size_t *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*o >= size)
+		return false;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *o, size - *o, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - *o) {
+		*o = size;
+		return false;
+	}
+	*o += n;
+	return true;
+}
+
+/* A table word that must be a number in 0..max. */
+static bool tok_num(const char *t, unsigned long long max, unsigned int *out)
+{
+	unsigned long long v;
+
+	if (parse_num(t, NULL, max, &v))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* One dm task without a table: DM_DEVICE_SUSPEND, _RESUME, _CLEAR. */
+static int dm_simple(int type, const char *name, bool udev)
+{
+	struct dm_task *dmt = dm_task_create(type);
+	int ret = -1;
+
+	if (dmt && dm_task_set_name(dmt, name))
+		ret = dm_run(dmt, udev);
+	if (dmt)
+		dm_task_destroy(dmt);
+	return ret;
+}
+
+static int dm_load(const char *name, uint64_t len, const char *table)
+{
+	struct dm_task *dmt = dm_task_create(DM_DEVICE_RELOAD);
+	int ret = -1;
+
+	if (dmt && dm_task_set_name(dmt, name) &&
+	    dm_task_add_target(dmt, 0, len, "ec", table))
+		ret = dm_run(dmt, false);
+	if (dmt)
+		dm_task_destroy(dmt);
+	return ret;
+}
+
 /*
  * Reload the table of 'name' with the member devices in devs[] (NULL:
  * keep) and 'rebuild <idx>' for every bit in rebuild; other rebuild
- * options are kept only for members still syncing.
+ * options are kept only for members still syncing. The table read back
+ * from the kernel is parsed strictly; if the new table does not resume,
+ * the previous one is loaded and resumed again.
  */
 static int reload(const struct vol_info *v, char **devs, unsigned long rebuild)
 {
-	char params[8192], out[8192], *tok[128 + MAX_N], *save = NULL, *p;
+	char params[8192], orig[8192], out[8192], *tok[128 + MAX_N], *save = NULL, *p;
 	unsigned int ntok = 0, nopt, i, j, k, m, chunk, no = 0;
 	char opts[1024] = "";
-	struct dm_task *dmt;
 	uint64_t len;
-	size_t o;
+	size_t o = 0;
 
 	if (check_ec(v->name, &len, params, sizeof(params)))
 		return -1;
-	for (p = strtok_r(params, " ", &save); p && ntok < 128 + MAX_N;
-	     p = strtok_r(NULL, " ", &save))
+	memcpy(orig, params, sizeof(orig));
+	for (p = strtok_r(params, " ", &save); p; p = strtok_r(NULL, " ", &save)) {
+		if (ntok == sizeof(tok) / sizeof(tok[0])) {
+			err("%s: cannot parse the table: more than %zu words", v->name,
+			    sizeof(tok) / sizeof(tok[0]));
+			return -1;
+		}
 		tok[ntok++] = p;
-	if (ntok < 4 || sscanf(tok[0], "%u", &k) != 1 ||
-	    sscanf(tok[1], "%u", &m) != 1 || sscanf(tok[2], "%u", &chunk) != 1 ||
-	    sscanf(tok[3], "%u", &nopt) != 1 || 4 + nopt + k + m != ntok ||
-	    k + m != v->n) {
+	}
+	if (ntok < 4 || !tok_num(tok[0], LIBEC_MAX_K, &k) ||
+	    !tok_num(tok[1], LIBEC_MAX_M, &m) || !tok_num(tok[2], 8192, &chunk) ||
+	    !tok_num(tok[3], ntok - 4, &nopt) || k < 1 || m < 1 ||
+	    4 + nopt + k + m != ntok || k + m != v->n) {
 		err("%s: cannot parse the table", v->name);
 		return -1;
 	}
-	o = 0;
 	for (i = 4; i < 4 + nopt; i++) {
 		if (!strcmp(tok[i], "rebuild") && i + 1 < 4 + nopt) {
-			j = atoi(tok[i + 1]);
-			i++;
-			if (j < v->n && v->mem[j].state == DM_EC_MSTATE_SYNCING)
+			if (tok_num(tok[i + 1], v->n - 1, &j) &&
+			    v->mem[j].state == DM_EC_MSTATE_SYNCING)
 				rebuild |= 1UL << j;
+			i++;
 			continue;
 		}
 		if (!strcmp(tok[i], "max_rebuild_rate") ||
 		    !strcmp(tok[i], "region_size")) {
 			if (i + 1 >= 4 + nopt)
 				break;
-			o += snprintf(opts + o, sizeof(opts) - o, " %s %s",
-				      tok[i], tok[i + 1]);
+			buf_add(opts, sizeof(opts), &o, " %s %s", tok[i], tok[i + 1]);
 			i++;
 			no += 2;
 			continue;
 		}
-		o += snprintf(opts + o, sizeof(opts) - o, " %s", tok[i]);
+		buf_add(opts, sizeof(opts), &o, " %s", tok[i]);
 		no++;
 	}
 	for (j = 0; j < v->n; j++) {
 		if (rebuild & (1UL << j)) {
-			o += snprintf(opts + o, sizeof(opts) - o, " rebuild %u", j);
+			buf_add(opts, sizeof(opts), &o, " rebuild %u", j);
 			no += 2;
 		}
 	}
-	o = snprintf(out, sizeof(out), "%u %u %u %u%s", k, m, chunk, no, opts);
-	for (j = 0; j < v->n && o < sizeof(out); j++)
-		o += snprintf(out + o, sizeof(out) - o, " %s",
-			      devs && devs[j] ? devs[j] : tok[4 + nopt + j]);
+	if (o >= sizeof(opts)) {
+		err("%s: table line too long (options)", v->name);
+		return -1;
+	}
+	o = 0;
+	buf_add(out, sizeof(out), &o, "%u %u %u %u%s", k, m, chunk, no, opts);
+	for (j = 0; j < v->n; j++) {
+		const char *d = devs && devs[j] ? devs[j] : tok[4 + nopt + j];
+
+		if (has_space(d)) {
+			err("'%s': a device path with white space cannot go in a table line",
+			    d);
+			return -1;
+		}
+		buf_add(out, sizeof(out), &o, " %s", d);
+	}
 	if (o >= sizeof(out)) {
 		err("%s: table line too long", v->name);
 		return -1;
 	}
 
-	dmt = dm_task_create(DM_DEVICE_RELOAD);
-	if (!dmt || !dm_task_set_name(dmt, v->name) ||
-	    !dm_task_add_target(dmt, 0, len, "ec", out) || dm_run(dmt, false)) {
+	if (dm_load(v->name, len, out)) {
 		err("%s: cannot load the new table (the kernel log says why)",
 		    v->name);
-		if (dmt)
-			dm_task_destroy(dmt);
 		return -1;
 	}
-	dm_task_destroy(dmt);
-	dmt = dm_task_create(DM_DEVICE_SUSPEND);
-	if (!dmt || !dm_task_set_name(dmt, v->name) || dm_run(dmt, false)) {
+	if (dm_simple(DM_DEVICE_SUSPEND, v->name, false)) {
 		err("%s: cannot suspend the volume", v->name);
-		if (dmt)
-			dm_task_destroy(dmt);
 		/* Drop the inactive table again. */
-		dmt = dm_task_create(DM_DEVICE_CLEAR);
-		if (dmt && dm_task_set_name(dmt, v->name))
-			dm_task_run(dmt);
-		if (dmt)
-			dm_task_destroy(dmt);
+		dm_simple(DM_DEVICE_CLEAR, v->name, false);
 		return -1;
 	}
-	dm_task_destroy(dmt);
-	dmt = dm_task_create(DM_DEVICE_RESUME);
-	if (!dmt || !dm_task_set_name(dmt, v->name) || dm_run(dmt, true)) {
-		err("%s: cannot resume the volume with the new table", v->name);
-		if (dmt)
-			dm_task_destroy(dmt);
+	if (dm_simple(DM_DEVICE_RESUME, v->name, true)) {
+		err("%s: cannot resume the volume with the new table (the kernel log says why)",
+		    v->name);
+		/* Never leave it suspended: back to the table it had. */
+		if (dm_load(v->name, len, orig) ||
+		    dm_simple(DM_DEVICE_RESUME, v->name, true)) {
+			err("%s: the volume is left suspended: its previous table did not resume either",
+			    v->name);
+			return -1;
+		}
+		err("%s: the previous table is live again; nothing was replaced",
+		    v->name);
 		return -1;
 	}
-	dm_task_destroy(dmt);
 	return 0;
 }
 
@@ -1768,6 +2055,7 @@ struct sb_read {
 	struct dm_ec_sb sb;
 	bool valid;
 	const char *why;
+	char whybuf[112];
 };
 
 static uint32_t sb_crc(const struct dm_ec_sb *sb)
@@ -1775,21 +2063,51 @@ static uint32_t sb_crc(const struct dm_ec_sb *sb)
 	return libec_crc32c(0, sb, offsetof(struct dm_ec_sb, crc));
 }
 
+/*
+ * Nothing read from a member is trusted: every field that sizes, indexes
+ * or places anything is checked as the kernel checks it.
+ */
 static void sb_check(struct sb_read *r)
 {
 	const struct dm_ec_sb *sb = &r->sb;
 	unsigned int k = le32toh(sb->k), m = le32toh(sb->m);
+	unsigned int idx = le32toh(sb->member_index);
+	unsigned int chunk = le32toh(sb->chunk_sectors);
+	uint64_t doff = le64toh(sb->data_offset), ds = le64toh(sb->data_sectors);
+	char *w = r->whybuf;
+	size_t wl = sizeof(r->whybuf);
 
 	r->valid = false;
+	r->why = w;
 	if (le64toh(sb->magic) != DM_EC_SB_MAGIC)
 		r->why = "no dm-ec superblock (bad magic)";
 	else if (sb_crc(sb) != le32toh(sb->crc))
 		r->why = "checksum mismatch";
 	else if (le32toh(sb->version) != DM_EC_SB_VERSION)
-		r->why = "unsupported version";
-	else if (k < 1 || m < 1 || m > LIBEC_MAX_M || k + m > LIBEC_MAX_N ||
-		 le32toh(sb->member_index) >= k + m)
-		r->why = "impossible geometry";
+		snprintf(w, wl, "unsupported version %u", le32toh(sb->version));
+	else if (k < 1 || k > LIBEC_MAX_K)
+		snprintf(w, wl, "impossible geometry: k %u is not in 1..%u", k,
+			 LIBEC_MAX_K);
+	else if (m < 1 || m > LIBEC_MAX_M)
+		snprintf(w, wl, "impossible geometry: m %u is not in 1..%u", m,
+			 LIBEC_MAX_M);
+	else if (k + m > LIBEC_MAX_N)
+		snprintf(w, wl, "impossible geometry: k + m = %u is more than %u",
+			 k + m, LIBEC_MAX_N);
+	else if (idx >= k + m)
+		snprintf(w, wl, "member_index %u is not below k + m = %u", idx,
+			 k + m);
+	else if (chunk < 8 || chunk > 8192 || (chunk & (chunk - 1)))
+		snprintf(w, wl, "chunk_sectors %u is not a power of two in 8..8192",
+			 chunk);
+	else if (doff != DATA_OFFSET)
+		snprintf(w, wl, "data_offset %" PRIu64 " is not %u", doff,
+			 DATA_OFFSET);
+	else if (!ds || ds % chunk)
+		snprintf(w, wl, "data_sectors %" PRIu64 " is not a whole number of chunks",
+			 ds);
+	else if (ds > ((INT64_MAX >> 9) - DATA_OFFSET) / k)
+		snprintf(w, wl, "data_sectors %" PRIu64 " is too large", ds);
 	else
 		r->valid = true;
 }
@@ -1962,6 +2280,47 @@ struct rec_member {
 	struct dm_ec_sb sb;
 };
 
+/* Superblocks of the same volume, geometry and data area. */
+static bool sb_same_volume(const struct dm_ec_sb *a, const struct dm_ec_sb *b)
+{
+	return !memcmp(a->array_uuid, b->array_uuid, 16) && a->k == b->k &&
+	       a->m == b->m && a->chunk_sectors == b->chunk_sectors &&
+	       a->data_offset == b->data_offset &&
+	       a->data_sectors == b->data_sectors;
+}
+
+/* Size of an open block device or regular file, in sectors. */
+static int fd_sectors(int fd, uint64_t *sectors)
+{
+	struct stat st;
+	uint64_t bytes;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISBLK(st.st_mode)) {
+		if (ioctl(fd, BLKGETSIZE64, &bytes) < 0)
+			return -errno;
+	} else if (S_ISREG(st.st_mode)) {
+		bytes = st.st_size;
+	} else {
+		return -ENOTBLK;
+	}
+	*sectors = bytes >> 9;
+	return 0;
+}
+
+/* Is path the same file or device as st? */
+static bool same_file(const char *path, const struct stat *st)
+{
+	struct stat s2;
+
+	if (stat(path, &s2) < 0)
+		return false;
+	if (S_ISBLK(st->st_mode) && S_ISBLK(s2.st_mode))
+		return st->st_rdev == s2.st_rdev;
+	return st->st_dev == s2.st_dev && st->st_ino == s2.st_ino;
+}
+
 static int cmd_recover(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -1971,9 +2330,10 @@ static int cmd_recover(int argc, char **argv)
 	int slot[MAX_N];
 	const char *out = NULL;
 	const struct dm_ec_sb *ref = NULL;
-	unsigned int nd, i, k, m, n, chunk, b, present = 0;
-	uint64_t rows, row, doff, ds;
+	unsigned int nd, i, j, k, m, n, chunk, b, present = 0, best_cnt = 0;
+	uint64_t rows, row, doff, ds, sz = 0;
 	struct libec_ctx *ctx = NULL;
+	struct stat ost;
 	uint8_t *buf = NULL;
 	size_t cb;
 	int c, ofd = -1, ret = 1;
@@ -1993,8 +2353,18 @@ static int cmd_recover(int argc, char **argv)
 		return usage_err("at least one member device is needed");
 	if (nd > MAX_N * 2)
 		return usage_err("too many devices");
+	/* O_TRUNC on a member would destroy what is to be recovered. */
+	if (stat(out, &ost) == 0) {
+		for (i = 0; i < nd; i++) {
+			if (same_file(argv[optind + i], &ost)) {
+				err("%s: is one of the member devices given (%s)",
+				    out, argv[optind + i]);
+				return 1;
+			}
+		}
+	}
 
-	/* Read every superblock; the newest valid one describes the volume. */
+	/* Read every superblock, each checked on its own. */
 	for (i = 0; i < nd; i++) {
 		struct sb_read r[2];
 		int best;
@@ -2008,39 +2378,64 @@ static int cmd_recover(int argc, char **argv)
 		}
 		best = sb_load(rm[i].fd, r);
 		if (best < 0) {
-			fprintf(stderr, "%s: %s: %s (treated as missing)\n", prog,
-				rm[i].path, r[0].why);
+			fprintf(stderr, "%s: %s: no valid dm-ec superblock (copy 0: %s, copy 1: %s); treated as missing\n",
+				prog, rm[i].path, r[0].why, r[1].why);
 			close(rm[i].fd);
 			rm[i].fd = -1;
 			continue;
 		}
 		rm[i].sb = r[best].sb;
-		if (!ref || le64toh(rm[i].sb.events) > le64toh(ref->events))
+	}
+	/*
+	 * The volume is the one most of the devices agree on (array,
+	 * geometry, data area); its newest superblock describes it. One
+	 * stray or crafted device cannot take the others' place.
+	 */
+	for (i = 0; i < nd; i++) {
+		unsigned int cnt = 0;
+
+		if (rm[i].fd < 0)
+			continue;
+		for (j = 0; j < nd; j++)
+			if (rm[j].fd >= 0 && sb_same_volume(&rm[i].sb, &rm[j].sb))
+				cnt++;
+		if (cnt > best_cnt || (cnt == best_cnt &&
+				       le64toh(rm[i].sb.events) > le64toh(ref->events))) {
+			best_cnt = cnt;
 			ref = &rm[i].sb;
+		}
 	}
 	if (!ref) {
 		err("no device has a valid dm-ec superblock");
 		goto out;
 	}
+	for (i = 0; i < nd; i++)
+		if (rm[i].fd >= 0 && sb_same_volume(&rm[i].sb, ref) &&
+		    le64toh(rm[i].sb.events) > le64toh(ref->events))
+			ref = &rm[i].sb;
 	k = le32toh(ref->k);
 	m = le32toh(ref->m);
 	n = k + m;
 	chunk = le32toh(ref->chunk_sectors);
 	doff = le64toh(ref->data_offset);
 	ds = le64toh(ref->data_sectors);
-	rows = ds / chunk;
+	rows = ds / chunk;		/* sb_check: chunk 8..8192 */
 	for (i = 0; i < MAX_N; i++)
 		slot[i] = -1;
 	for (i = 0; i < nd; i++) {
 		unsigned int idx;
+		int e;
 
 		if (rm[i].fd < 0)
 			continue;
-		idx = le32toh(rm[i].sb.member_index);
-		if (memcmp(rm[i].sb.array_uuid, ref->array_uuid, 16) ||
-		    le32toh(rm[i].sb.k) != k || le32toh(rm[i].sb.m) != m ||
-		    le32toh(rm[i].sb.chunk_sectors) != chunk) {
+		idx = le32toh(rm[i].sb.member_index);	/* < n: sb_check */
+		if (memcmp(rm[i].sb.array_uuid, ref->array_uuid, 16)) {
 			fprintf(stderr, "%s: %s: belongs to another volume (ignored)\n",
+				prog, rm[i].path);
+			continue;
+		}
+		if (!sb_same_volume(&rm[i].sb, ref)) {
+			fprintf(stderr, "%s: %s: k, m, chunk_sectors or the data area differ from the other members' (ignored)\n",
 				prog, rm[i].path);
 			continue;
 		}
@@ -2050,6 +2445,16 @@ static int cmd_recover(int argc, char **argv)
 				rm[i].path, idx,
 				ref->member_state[idx] != DM_EC_MEMBER_ACTIVE ?
 				sb_mstate(ref->member_state[idx]) : "stale");
+			continue;
+		}
+		e = fd_sectors(rm[i].fd, &sz);
+		if (e || sz < doff + ds) {
+			if (e)
+				fprintf(stderr, "%s: %s: %s (treated as missing)\n",
+					prog, rm[i].path, strerror(-e));
+			else
+				fprintf(stderr, "%s: %s: too small for the data area: %" PRIu64 " sectors, %" PRIu64 " needed (treated as missing)\n",
+					prog, rm[i].path, sz, doff + ds);
 			continue;
 		}
 		if (slot[idx] >= 0) {
@@ -2065,7 +2470,7 @@ static int cmd_recover(int argc, char **argv)
 		    __builtin_popcount(present), k);
 		goto out;
 	}
-	if (!(le32toh(ref->flags) & DM_EC_SB_F_SYNCED) && present != (1U << n) - 1)
+	if (!(le32toh(ref->flags) & DM_EC_SB_F_SYNCED) && present != member_mask(n))
 		fprintf(stderr, "%s: warning: the initial sync never completed; parity beyond sector %" PRIu64 " is not trusted\n",
 			prog, (uint64_t)le64toh(ref->resync_cp));
 	if (libec_ctx_new(&ctx, k, m)) {
