@@ -2473,6 +2473,9 @@ static int cmd_recover(int argc, char **argv)
 	if (!(le32toh(ref->flags) & DM_EC_SB_F_SYNCED) && present != member_mask(n))
 		fprintf(stderr, "%s: warning: the initial sync never completed; parity beyond sector %" PRIu64 " is not trusted\n",
 			prog, (uint64_t)le64toh(ref->resync_cp));
+	if (!(le32toh(ref->flags) & DM_EC_SB_F_CLEAN) && present != member_mask(n))
+		fprintf(stderr, "%s: warning: the volume was not shut down cleanly; stripes written at that moment may decode wrong (the bitmap and the partial-parity log are not used)\n",
+			prog);
 	if (libec_ctx_new(&ctx, k, m)) {
 		err("cannot set up the %u+%u code", k, m);
 		goto out;

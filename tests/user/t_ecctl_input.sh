@@ -232,6 +232,20 @@ else
 	not_ok "  ... the member is untouched"
 fi
 
+vol "$T/c" 4 2 8 16 --seed 13
+for i in 0 1 2 3 4 5; do $MK set "$T/c/m$i.img" flags 2; done
+ec "recover: not shut down cleanly, all members: no warning" 0 '' \
+	recover -o "$T/out.img" "$T/c"/m[0-5].img
+if grep -q "warning" "$T/err"; then
+	not_ok "  ... no warning" "$(head -n 1 "$T/err")"
+else
+	ok "  ... no warning"
+fi
+ec "recover: not shut down cleanly, member 0 missing: warns" 0 \
+	"warning: the volume was not shut down cleanly" \
+	recover -o "$T/out.img" "$T/c"/m[1-5].img
+same "  ... the image is the volume data" "$T/out.img" "$T/c/data.bin"
+
 # 31+1: 32 members, the whole 32-bit member mask.
 vol "$T/w" 31 1 8 2 --unsynced
 ec "recover: 31+1 not synced, all 32 members: no warning about missing members" 0 '' \
