@@ -62,10 +62,18 @@ count_tap "$LOG/codec.top" codec
 grep -E '^# +(ok|not ok) ' "$LOG/codec.log" | sed 's/^# *//' > "$LOG/codec.sub" || true
 count_tap "$LOG/codec.sub" codec
 
+# 2b. ecctl's input handling on the host (crafted member images, numbers,
+# netlink replies, JSON), ASan/UBSan build.
+section "ecctl input tests (host)"
+tests/user/t_ecctl_input.sh > "$LOG/ecctl-input.log" 2>&1
+grep -E '^(ok|not ok) ' "$LOG/ecctl-input.log" > "$LOG/ecctl-input.top" || true
+count_tap "$LOG/ecctl-input.top" ecctl-input
+[ -s "$LOG/ecctl-input.top" ] || result 1 "ecctl-input: no results (see $LOG/ecctl-input.log)"
+
 # 3. Kernel tests in the x86_64 VM, one boot, slub_debug on.
 section "kernel tests (x86_64 VM)"
 scripts=()
-for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_crash t_ppl t_discard t_ecctl t_netlink t_fuzz t_metafuzz t_rebuild t_load t_replay t_powercut}; do
+for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_crash t_ppl t_discard t_ecctl t_netlink t_fuzz t_metafuzz t_rebuild t_load t_replay t_powercut t_harden_user}; do
 	[ -f "tests/kernel/$t.sh" ] && scripts+=("tests/kernel/$t.sh")
 done
 if [ ${#scripts[@]} -gt 0 ]; then
