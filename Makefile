@@ -19,7 +19,7 @@ ARM64_KDIR = $(B)/arm64/usr/src/$(shell ls $(B)/arm64/usr/src 2>/dev/null | grep
 ARM64_M := $(B)/arm64-mod
 
 .PHONY: all deps module module-arm64 user check check-full bench bench-vm demo style \
-	sparse install clean help
+	sparse install clean help debug-kernel module-debug check-debug
 
 all: deps module user
 
@@ -37,6 +37,27 @@ module-arm64: deps
 	@find $(ARM64_M) \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' \) -delete
 	$(MAKE) -C $(ARM64_KDIR) M=$(ARM64_M) ARCH=arm64 \
 		CROSS_COMPILE=aarch64-linux-gnu- W=1 modules
+
+# The debug kernel (KASAN, KFENCE, UBSAN, lockdep, fault injection) for
+# the VM tests, built once from linux-source-6.1 and cached under
+# build/debug-kernel (scripts/debug-kernel.sh), and dm-ec.ko built against
+# it in a copy of the sources (build/debug-mod/dm-ec.ko).
+DEBUG_KDIR := $(B)/debug-kernel
+DEBUG_M := $(B)/debug-mod
+
+debug-kernel:
+	@scripts/debug-kernel.sh
+
+module-debug: debug-kernel
+	@rm -rf $(DEBUG_M) && mkdir -p $(DEBUG_M)
+	@cp -r Kbuild kernel include $(DEBUG_M)/
+	@find $(DEBUG_M) \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' \) -delete
+	$(MAKE) -C $(DEBUG_KDIR)/obj M=$(DEBUG_M) modules
+
+# The VM suite on the debug kernel (EC_TESTS= picks scripts): fails on any
+# KASAN, KFENCE, UBSAN, lockdep or DEBUG_OBJECTS report. Not in make check.
+check-debug: deps module-debug user
+	@tests/run_debug.sh
 
 include user/user.mk
 -include tests/kernel/fuzz.mk
@@ -84,3 +105,5 @@ help:
 	@echo "make demo      the whole lifecycle in a VM"
 	@echo "make style     checkpatch; make sparse: sparse (C=2)"
 	@echo "make ARCH=arm64 module   cross-build for Debian's arm64 kernel"
+	@echo "make debug-kernel  build (once) the KASAN/lockdep/UBSAN test kernel"
+	@echo "make check-debug   the VM tests on the debug kernel"

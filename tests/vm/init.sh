@@ -72,6 +72,19 @@ if [ "$mode" = chroot ]; then
 	mount -t configfs configfs $R/sys/kernel/config 2>/dev/null
 	mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
 	mount --bind /results $R/tmp/ec-results
+	# Another kernel than the host's (run.sh --kernel): its modules
+	# only, on a tmpfs over the read-only /lib/modules.
+	kv=$(uname -r)
+	if [ "$moddir" != /lib/modules ]; then
+		if [ -d "$R$moddir/$kv" ]; then
+			mount -t tmpfs -o mode=755 tmpfs $R/lib/modules &&
+				mkdir -p "$R/lib/modules/$kv" &&
+				mount --bind "$R$moddir/$kv" "$R/lib/modules/$kv" ||
+				say "cannot put the modules of $kv on /lib/modules"
+		else
+			say "no modules for $kv under $moddir"
+		fi
+	fi
 	# A repo under a path the guest covers with tmpfs (a CI clone in
 	# /tmp, say) comes in as a share of its own, at the same path.
 	if [ ! -d "$R$root/tests/vm" ]; then

@@ -6,7 +6,8 @@
 #
 # usage: tests/vm/run.sh [--arch x86_64|arm64] [--mem 2G] [--smp 2]
 #                        [--slub-debug] [--timeout SEC] [--script-timeout SEC]
-#                        [--ko PATH] [--append ARGS] [--verbose] script [script...]
+#                        [--ko PATH] [--kernel DIR] [--append ARGS] [--verbose]
+#                        script [script...]
 #
 # The VM boots once. Its initramfs (busybox + the kernel's 9p/virtio
 # modules) mounts the host's / read-only over virtio-9p and a fresh
@@ -20,6 +21,12 @@
 #          busybox initramfs (sh, insmod, modprobe, dmesg, grep, dd, ...),
 #          the host tree is at /host; `modprobe` finds the arm64 modules
 #          extracted by scripts/deps.sh under build/arm64/lib/modules.
+#
+# --kernel DIR (x86_64) boots another kernel instead of Debian's: DIR holds
+# `vmlinux` (booted through its PVH entry), `kver` (its release) and
+# `root/lib/modules/<kver>/` (depmod'ed), as scripts/debug-kernel.sh leaves
+# build/debug-kernel/. The guest's /lib/modules is then a tmpfs holding
+# just that kernel's modules, so modprobe in the chroot finds them.
 #
 # Environment of each script:
 #   EC_VM=1  DM_DISABLE_UDEV=1  EC_ARCH=x86_64|arm64
@@ -52,7 +59,7 @@ die() { echo "$ME: error: $*" >&2; exit 2; }
 note() { [ "$verbose" -eq 1 ] && echo "# vm: $*" >&2; return 0; }
 
 usage() {
-	sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '7,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -63,6 +70,7 @@ slub=0
 timeout=1800
 script_timeout=600
 ko=
+kdir=
 extra_append=
 verbose=0
 scripts=()
@@ -77,6 +85,8 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--script-timeout) script_timeout=${2:?}; shift 2 ;;
 	--ko) ko=${2:?}; shift 2 ;;
+	--kernel) kdir=${2:?--kernel needs a directory}; shift 2 ;;
+	--kernel=*) kdir=${1#*=}; shift ;;
 	--append) extra_append=${2:?}; shift 2 ;;
 	-v|--verbose) verbose=1; shift ;;
 	-h|--help) usage ;;
@@ -139,6 +149,13 @@ x86_64)
 	qemu_args=(-machine q35 -accel tcg,thread=multi -cpu max)
 	console=ttyS0
 	mode=chroot
+	if [ -n "$kdir" ]; then
+		kdir=$(cd "$kdir" 2>/dev/null && pwd) || die "--kernel: no such directory"
+		[ -s "$kdir/kver" ] || die "--kernel $kdir: no kver file (scripts/debug-kernel.sh)"
+		kver=$(cat "$kdir/kver")
+		kernel=$kdir/vmlinux
+		moddir=$kdir/root/lib/modules
+	fi
 	;;
 arm64)
 	A=$B/arm64
@@ -174,7 +191,7 @@ pvh_vmlinux() {
 	fi
 	echo "$out"
 }
-if [ "$arch" = x86_64 ] && [ -z "${EC_VM_BZIMAGE:-}" ]; then
+if [ "$arch" = x86_64 ] && [ -z "$kdir" ] && [ -z "${EC_VM_BZIMAGE:-}" ]; then
 	kernel=$(pvh_vmlinux) || kernel=/boot/vmlinuz-$kver
 fi
 [ -x "$busybox" ] || die "busybox $busybox missing (busybox-static; scripts/deps.sh)"
@@ -346,6 +363,7 @@ DMESG_BAD+='|list_del corruption|list_add corruption|Poison overwritten|Redzone 
 DMESG_BAD+='|Object padding overwritten|Padding overwritten|Freepointer corrupt|slab.*corrupt'
 DMESG_BAD+='|double free|use-after-free|possible recursive locking|circular locking dependency'
 DMESG_BAD+='|inconsistent lock state|refcount_t:|stack-protector|Call Trace:|Call trace:|Kernel panic'
+DMESG_BAD+='|ODEBUG:|KFENCE:|lock held when returning|suspicious RCU usage|irq lock inversion'
 [ -n "${EC_VM_DMESG_BAD:-}" ] && DMESG_BAD+="|$EC_VM_DMESG_BAD"
 dmesg_ignore=${EC_VM_DMESG_IGNORE:-}
 

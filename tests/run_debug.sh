@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/run_debug.sh - the kernel tests in the x86_64 VM on the debug
+# kernel (make debug-kernel: KASAN, KFENCE, UBSAN, lockdep,
+# DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, fault injection) with dm-ec.ko built
+# against it (make module-debug). Called by `make check-debug`; not part
+# of `make check`. A script fails on its own assertions or on any report
+# in the kernel log (tests/vm/run.sh, DMESG_BAD). Ends with
+# "N passed, N failed".
+#
+# env: EC_TESTS="t_table t_data" picks the scripts (default: all of
+#      make check's); EC_FULL=1 their long variants; EC_DEBUG_TIMEOUT the
+#      whole VM's limit in seconds (default 28800: the debug kernel runs
+#      the suite several times slower than Debian's).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+B=$ROOT/build
+LOG=$B/test-logs
+mkdir -p "$LOG"
+K=$B/debug-kernel
+KO=$B/debug-mod/dm-ec.ko
+[ -s "$K/vmlinux" ] || { echo "no debug kernel: make debug-kernel" >&2; exit 2; }
+[ -f "$KO" ] || { echo "no $KO: make module-debug" >&2; exit 2; }
+
+scripts=()
+for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_crash t_ppl t_discard t_ecctl t_netlink t_fuzz t_metafuzz t_rebuild t_load t_replay t_powercut t_harden_user t_harden_io t_harden_meta t_harden_state}; do
+	[ -f "tests/kernel/$t.sh" ] && scripts+=("tests/kernel/$t.sh")
+done
+tmo=${EC_DEBUG_TIMEOUT:-28800}
+echo "# debug kernel $(cat "$K/kver"), ${#scripts[@]} scripts"
+tests/vm/run.sh --kernel "$K" --ko "$KO" --timeout "$tmo" \
+	--script-timeout $((tmo / 2)) "${scripts[@]}" >"$LOG/vm-debug.log" 2>&1
+grep -E '^(ok|not ok) |^# dmesg: ' "$LOG/vm-debug.log"
+pass=$(grep -c '^ok ' "$LOG/vm-debug.log")
+fail=$(grep -c '^not ok ' "$LOG/vm-debug.log")
+[ "$pass" -eq 0 ] && [ "$fail" -eq 0 ] && fail=1
+echo "# log: $LOG/vm-debug.log, $(tail -1 "$LOG/vm-debug.log")"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
