@@ -9,7 +9,25 @@
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/hash.h>
+#include <linux/moduleparam.h>
 #include "dm-ec.h"
+
+/*
+ * Test knob: when non-zero, every reserve_test-th page the fast path of
+ * ec_io_alloc() would take is refused, so that the reserve path runs
+ * without real memory pressure.
+ */
+static unsigned int reserve_test;
+module_param(reserve_test, uint, 0644);
+MODULE_PARM_DESC(reserve_test, "Testing: fail every Nth fast-path page allocation of an io (0 = off)");
+static atomic_t ec_reserve_tick = ATOMIC_INIT(0);
+
+static bool ec_reserve_test_fail(void)
+{
+	unsigned int every = READ_ONCE(reserve_test);
+
+	return every && (unsigned int)atomic_inc_return(&ec_reserve_tick) % every == 0;
+}
 
 static struct ec_vol *ec_vol_of(struct ec_io *io)
 {
@@ -161,12 +179,15 @@ retry:
 
 			if (*pg)
 				continue;
+			if (!io->reserve && ec_reserve_test_fail())
+				goto fallback;
 			*pg = ec_page_get(v);
 			if (*pg)
 				continue;
 			*pg = mempool_alloc(v->page_pool, gfp);
 			if (*pg)
 				continue;
+fallback:
 			/* Give back what we have and queue for the reserve. */
 			for (c = 0; c < 2 * v->n * EC_SLICE_PAGES; c++) {
 				if (io->pages[c]) {
