@@ -13,13 +13,14 @@
 #include "dm-ec.h"
 
 /*
- * Test knob: when non-zero, every reserve_test-th page the fast path of
- * ec_io_alloc() would take is refused, so that the reserve path runs
- * without real memory pressure.
+ * Test knob: when non-zero, the fast path of every reserve_test-th call
+ * of ec_io_alloc() that needs a page fails at its first page, so that the
+ * reserve path runs without real memory pressure (also in the second and
+ * later allocations of an io, when it already holds data).
  */
 static unsigned int reserve_test;
 module_param(reserve_test, uint, 0644);
-MODULE_PARM_DESC(reserve_test, "Testing: fail every Nth fast-path page allocation of an io (0 = off)");
+MODULE_PARM_DESC(reserve_test, "Testing: make every Nth page allocation of an io use the reserve (0 = off)");
 static atomic_t ec_reserve_tick = ATOMIC_INIT(0);
 
 static bool ec_reserve_test_fail(void)
@@ -169,6 +170,7 @@ int ec_io_alloc(struct ec_io *io, u64 cols)
 	struct ec_vol *v = ec_vol_of(io);
 	unsigned int c, p;
 	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	bool test_fail = !io->reserve && ec_reserve_test_fail();
 
 retry:
 	for (c = 0; c < 2 * v->n; c++) {
@@ -179,8 +181,10 @@ retry:
 
 			if (*pg)
 				continue;
-			if (!io->reserve && ec_reserve_test_fail())
+			if (test_fail) {
+				test_fail = false;
 				goto fallback;
+			}
 			*pg = ec_page_get(v);
 			if (*pg)
 				continue;

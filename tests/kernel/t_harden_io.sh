@@ -3,7 +3,7 @@
 #
 # t_harden_io.sh - I/O path hardening (issue 11, items 1, 2, 7, 9).
 #
-# flush:   a member failing flushes (dm-error) while another member delays
+# flush:   a member failing flushes (dm-flakey error_writes) while another member delays
 #          its plain writes (dm-delay): when the volume's flush returns, the
 #          superblocks of every other member already say FAILED.
 # md:      member 3 is a one-disk md raid0 (iostats off, so md rewrites
@@ -31,6 +31,12 @@ EC_RAM_MIB=24
 MSZ=$((EC_RAM_MIB * 2048))
 ec_setup 14
 ALL14=$(seq 0 13)
+# brd has no write cache, so the block layer would complete every flush
+# before it reaches dm-ec: give the RAM disks one and reload the members.
+for i in $ALL14; do
+	echo "write back" >/sys/block/ram$i/queue/write_cache && member_set_linear "$i" ||
+		die "cannot give ram$i a write cache"
+done
 K=10 M=4 C=8
 LEN=$(( 48 * 2048 / (K * C) * (K * C) ))
 PREFIX="0 $LEN ec $K $M $C"
@@ -56,7 +62,8 @@ fio_ok() {	# fio_ok LOG: no error reported
 # sb_state DEV COPY MEMBER: the member's state in DEV's superblock copy
 sb_state() {
 	local st
-	st=$(ecpy sb-dump "$1" --copy "$2" | sed -n 's/^member_state=//p')
+	st=$(ecpy sb-dump "$1" --copy "$2")
+	st=$(sed -n 's/^member_state=//p' <<<"$st")
 	echo "${st:$(($3 * 2)):2}"
 }
 
@@ -75,8 +82,10 @@ part_flush() {
 	# the superblock commit writes its second copy with FUA only.
 	member_swap 7 "0 $MSZ delay /dev/ram7 0 0 /dev/ram7 0 2000 /dev/ram7 0 0"
 	tap $? "flush: member 7 delays plain writes by 2 s (dm-delay, 3 classes)"
-	member_set_error 5
-	tap $? "flush: member 5 fails every I/O (dm-error)"
+	like "$(cat /sys/block/"$(basename "$(readlink -f "$(vol f)")")"/queue/write_cache)" \
+		"write back" "flush: the volume has a write cache (flushes reach dm-ec)"
+	member_set_flakey 5 0 3600 error_writes
+	tap $? "flush: member 5 fails every write and flush (dm-flakey error_writes)"
 	t0=$(now)
 	sync "$(vol f)"
 	tap $? "flush: fsync of the volume succeeds (m members left)"
