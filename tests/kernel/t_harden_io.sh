@@ -18,15 +18,17 @@
 #          disks (32 members): initial resync, random fill, small unaligned
 #          writes, check, m members missing: whole volume compared.
 #
-# EC_HIO_PARTS selects parts (default "flush md reserve geom"),
-# EC_HIO_GEOM the geometries of part geom.
+# EC_HIO_PARTS selects parts (default "flush,md,reserve,geom"),
+# EC_HIO_GEOM the geometries of part geom (comma separated).
 
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
 
 command -v fio >/dev/null || die "fio not installed"
-PARTS=${EC_HIO_PARTS:-flush md reserve geom}
-GEOMS=${EC_HIO_GEOM:-16+4 3+3 2+2 1+1 31+1 28+4}
+PARTS=${EC_HIO_PARTS:-flush,md,reserve,geom}
+PARTS=${PARTS//,/ }
+GEOMS=${EC_HIO_GEOM:-16+4,3+3,2+2,1+1,31+1,28+4}
+GEOMS=${GEOMS//,/ }
 EC_RAM_MIB=24
 MSZ=$((EC_RAM_MIB * 2048))
 ec_setup 14
