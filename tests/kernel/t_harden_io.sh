@@ -33,12 +33,6 @@ EC_RAM_MIB=24
 MSZ=$((EC_RAM_MIB * 2048))
 ec_setup 14
 ALL14=$(seq 0 13)
-# brd has no write cache, so the block layer would complete every flush
-# before it reaches dm-ec: give the RAM disks one and reload the members.
-for i in $ALL14; do
-	echo "write back" >/sys/block/ram$i/queue/write_cache && member_set_linear "$i" ||
-		die "cannot give ram$i a write cache"
-done
 K=10 M=4 C=8
 LEN=$(( 48 * 2048 / (K * C) * (K * C) ))
 PREFIX="0 $LEN ec $K $M $C"
@@ -77,7 +71,15 @@ fresh_volume() {	# fresh_volume DEVS...: a new 10+4 volume "f", in sync
 
 # ---------------------------------------------------------------------------
 part_flush() {
-	local t0 dt i bad=0 late=""
+	local t0 dt i bad=0 late="" loop
+	# brd has no write cache, so the block layer completes flushes to it
+	# before they reach the driver: member 5 lives on a loop device (which
+	# has one), so the volume has a write cache and flushes reach member 5.
+	ec_modprobe loop
+	truncate -s $((MSZ * 512)) "$EC_TMP/m5.img" &&
+		loop=$(losetup -f --show "$EC_TMP/m5.img") &&
+		member_swap 5 "0 $MSZ linear $loop 0"
+	tap $? "flush: member 5 on loop device ${loop:-?}" || return
 	fresh_volume "$(ec_devs "" $ALL14)" || { not_ok "flush: create volume"; return; }
 	ec_modprobe dm-delay
 	# member 7: plain writes take 2 s, reads and flushes are not delayed;
@@ -86,7 +88,8 @@ part_flush() {
 	tap $? "flush: member 7 delays plain writes by 2 s (dm-delay, 3 classes)"
 	like "$(cat /sys/block/"$(basename "$(readlink -f "$(vol f)")")"/queue/write_cache)" \
 		"write back" "flush: the volume has a write cache (flushes reach dm-ec)"
-	member_set_flakey 5 0 3600 error_writes
+	ec_modprobe dm-flakey
+	member_swap 5 "0 $MSZ flakey $loop 0 0 3600 1 error_writes"
 	tap $? "flush: member 5 fails every write and flush (dm-flakey error_writes)"
 	t0=$(now)
 	sync "$(vol f)"
@@ -110,6 +113,7 @@ part_flush() {
 	member_set_linear 7
 	member_set_linear 5
 	ec_remove f
+	losetup -d "$loop"
 }
 
 # ---------------------------------------------------------------------------
