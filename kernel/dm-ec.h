@@ -7,6 +7,7 @@
 
 #include <linux/device-mapper.h>
 #include <linux/bio.h>
+#include <linux/bits.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
@@ -274,6 +275,26 @@ void ec_nl_sync_started(struct ec_vol *v, enum ec_action act);
 void ec_nl_sync_progress(struct ec_vol *v, enum ec_action act);
 void ec_nl_sync_finished(struct ec_vol *v, enum ec_action act, int ret,
 			 bool complete, unsigned long rebuilt);
+
+/*
+ * Bits [0, nbits) set, for block masks of up to EC_MAX_N (32) blocks:
+ * (1U << 32) is undefined, so no call site may build a mask by shifting.
+ */
+static inline u32 ec_mask(unsigned int nbits)
+{
+	return nbits ? (u32)GENMASK(nbits - 1, 0) : 0;
+}
+
+/* Block masks of a stripe: data blocks 0..k-1, parity blocks k..n-1. */
+static inline u32 ec_dmask(const struct ec_vol *v)
+{
+	return ec_mask(v->k);
+}
+
+static inline u32 ec_pmask(const struct ec_vol *v)
+{
+	return ec_mask(v->n) & ~ec_mask(v->k);
+}
 
 /* Layout: block b of stripe s lives on member (b + s) % n. */
 static inline unsigned int ec_member_of(const struct ec_vol *v, sector_t row,

@@ -35,11 +35,6 @@ static struct ec_vol *ec_vol_of(struct ec_io *io)
 	return io->v;
 }
 
-static u64 ec_data_mask(struct ec_vol *v)
-{
-	return (1ULL << v->k) - 1;
-}
-
 /* Members that cannot be read at member depth below row*chunk + s1. */
 unsigned long ec_unreadable(struct ec_vol *v, sector_t row, unsigned int s1)
 {
@@ -467,7 +462,7 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 			  sector_t b, sector_t row, unsigned int slice0)
 {
 	blk_opf_t wflags = bio->bi_opf & REQ_FUA;
-	u32 pmask = ((1U << v->n) - 1) & ~(u32)ec_data_mask(v);
+	u32 pmask = ec_pmask(v);
 	unsigned int c, p, tries, np;
 	u32 unread, bad, rd, wr;
 	unsigned long werrs = 0;
@@ -546,7 +541,7 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 		for (c = 0; c < v->k; c++)
 			if (ec_partial(io, &sp, c))
 				rd |= 1U << c;
-		ec_io_alloc(io, (1ULL << v->n) - 1);
+		ec_io_alloc(io, ec_mask(v->n));
 		ret = ec_read_decode(io, unread, rd);
 		if (ret == -EAGAIN)
 			continue;

@@ -231,7 +231,7 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 {
 	struct ec_vol *v = io->v;
 	const u8 *zero = page_address(ZERO_PAGE(0));
-	u32 pmask = ((1U << v->n) - 1) & ~((1U << v->k) - 1);
+	u32 pmask = ec_pmask(v);
 	struct dm_ec_log_entry *e;
 	unsigned int b, c, p;
 	unsigned long errs;
