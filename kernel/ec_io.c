@@ -737,6 +737,22 @@ int ec_map(struct dm_target *ti, struct bio *bio)
 	return DM_MAPIO_REMAPPED;
 }
 
+/* A member's flush failed: commit its failure, then complete the flush. */
+static void ec_flush_work(struct work_struct *w)
+{
+	struct ec_bio *eb = container_of(w, struct ec_bio, work);
+	struct bio *bio = dm_bio_from_per_bio_data(eb, sizeof(*eb));
+	struct ec_vol *v = eb->v;
+	int ret = ec_meta_commit(v);
+
+	eb->own = true;
+	if (hweight_long(ec_bad_mask(v)) > v->m)
+		bio->bi_status = BLK_STS_IOERR;
+	else
+		bio->bi_status = ret ? BLK_STS_IOERR : BLK_STS_OK;
+	bio_endio(bio);
+}
+
 int ec_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *err)
 {
 	struct ec_vol *v = ti->private;
@@ -747,10 +763,15 @@ int ec_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *err)
 		return DM_ENDIO_DONE;
 
 	if (!bio_sectors(bio) && (bio->bi_opf & REQ_PREFLUSH)) {
+		/*
+		 * The member may have lost cached writes: complete the flush
+		 * only once its failure is on the other members' superblocks,
+		 * or after a power cut it would read ACTIVE with stale data.
+		 */
 		ec_member_fail(v, eb->member, "flush error");
-		if (hweight_long(ec_bad_mask(v)) <= v->m)
-			*err = BLK_STS_OK;
-		return DM_ENDIO_DONE;
+		INIT_WORK(&eb->work, ec_flush_work);
+		queue_work(v->wq, &eb->work);
+		return DM_ENDIO_INCOMPLETE;
 	}
 	/* A direct read failed: fail the member, rebuild the data. */
 	atomic_inc(&v->mem[eb->member].read_errors);
