@@ -184,6 +184,17 @@ struct ec_io {
 	struct page *pages[];		/* [2n][EC_SLICE_PAGES] */
 };
 
+/*
+ * Front of every bio dm-ec sends to a member from its bioset (data, log,
+ * discard, rebuild): the member it went to. Stacked drivers (md raid0 and
+ * linear without iostats, NVMe multipath) rewrite bi_bdev, so the member
+ * of a failed bio cannot be found from bi_bdev.
+ */
+struct ec_mbio {
+	unsigned int member;
+	struct bio bio;			/* last: the bioset's front pad */
+};
+
 /* Per-bio data. */
 struct ec_bio {
 	struct ec_vol *v;
@@ -218,6 +229,8 @@ void ec_io_put(struct ec_io *io);
 int ec_io_alloc(struct ec_io *io, u64 cols);
 void ec_io_begin(struct ec_io *io);
 void ec_member_endio(struct bio *bio);
+struct bio *ec_member_bio(struct ec_io *io, unsigned int member,
+			  unsigned short nr_vecs, blk_opf_t opf);
 void ec_io_submit(struct ec_io *io, unsigned int b, unsigned int col,
 		  enum req_op op, blk_opf_t flags);
 unsigned long ec_io_wait(struct ec_io *io);

@@ -205,17 +205,28 @@ fallback:
 	return 0;
 }
 
+/* A bio to member for io, completed by ec_member_endio(). */
+struct bio *ec_member_bio(struct ec_io *io, unsigned int member,
+			  unsigned short nr_vecs, blk_opf_t opf)
+{
+	struct ec_vol *v = ec_vol_of(io);
+	struct bio *bio;
+
+	bio = bio_alloc_bioset(v->mem[member].dev->bdev, nr_vecs, opf,
+			       GFP_NOIO, &v->bs);
+	container_of(bio, struct ec_mbio, bio)->member = member;
+	bio->bi_private = io;
+	bio->bi_end_io = ec_member_endio;
+	return bio;
+}
+
 void ec_member_endio(struct bio *bio)
 {
 	struct ec_io *io = bio->bi_private;
-	struct ec_vol *v = ec_vol_of(io);
-	unsigned int i;
 
-	if (bio->bi_status) {
-		for (i = 0; i < v->n; i++)
-			if (v->mem[i].dev && v->mem[i].dev->bdev == bio->bi_bdev)
-				set_bit(i, &io->err_mask);
-	}
+	if (bio->bi_status)
+		set_bit(container_of(bio, struct ec_mbio, bio)->member,
+			&io->err_mask);
 	bio_put(bio);
 	if (atomic_dec_and_test(&io->pending))
 		complete(&io->done);
@@ -237,11 +248,8 @@ void ec_io_submit(struct ec_io *io, unsigned int b, unsigned int col,
 	unsigned int p, np = io->p1 - io->p0;
 	struct bio *bio;
 
-	bio = bio_alloc_bioset(v->mem[member].dev->bdev, np, op | flags,
-			       GFP_NOIO, &v->bs);
+	bio = ec_member_bio(io, member, np, op | flags);
 	bio->bi_iter.bi_sector = ec_member_sector(v, io->row, io->p0 << 3);
-	bio->bi_private = io;
-	bio->bi_end_io = ec_member_endio;
 	for (p = io->p0; p < io->p1; p++)
 		__bio_add_page(bio, io->pages[col * EC_SLICE_PAGES + p - io->pbase],
 			       PAGE_SIZE, 0);
@@ -604,12 +612,9 @@ static int ec_discard_row(struct ec_vol *v, sector_t row)
 
 			if (bad & (1UL << i))
 				continue;
-			z = bio_alloc_bioset(v->mem[i].dev->bdev, 0,
-					     REQ_OP_WRITE_ZEROES, GFP_NOIO, &v->bs);
+			z = ec_member_bio(io, i, 0, REQ_OP_WRITE_ZEROES);
 			z->bi_iter.bi_sector = ec_member_sector(v, row, s);
 			z->bi_iter.bi_size = v->slice_sectors << SECTOR_SHIFT;
-			z->bi_private = io;
-			z->bi_end_io = ec_member_endio;
 			atomic_inc(&io->pending);
 			submit_bio_noacct(z);
 		}
@@ -807,7 +812,8 @@ int ec_io_init(struct ec_vol *v)
 	v->page_pool = mempool_create_page_pool(2 * v->n * EC_SLICE_PAGES, 0);
 	if (!v->page_pool)
 		goto err_io;
-	ret = bioset_init(&v->bs, 4 * v->n, 0, BIOSET_NEED_BVECS);
+	ret = bioset_init(&v->bs, 4 * v->n, offsetof(struct ec_mbio, bio),
+			  BIOSET_NEED_BVECS);
 	if (ret)
 		goto err_page;
 	return 0;

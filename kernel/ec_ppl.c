@@ -302,14 +302,10 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 
 		if (!(logmask & (1U << b)))
 			continue;
-		bio = bio_alloc_bioset(v->mem[member].dev->bdev,
-				       1 + (full ? 0 : io->p1 - io->p0),
-				       REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
-				       GFP_NOIO, &v->bs);
+		bio = ec_member_bio(io, member, 1 + (full ? 0 : io->p1 - io->p0),
+				    REQ_OP_WRITE | REQ_SYNC | REQ_FUA);
 		bio->bi_iter.bi_sector =
 			ec_ppl_slot_sector(v, io->log_slot[b - v->k]);
-		bio->bi_private = io;
-		bio->bi_end_io = ec_member_endio;
 		__bio_add_page(bio, io->log_hdr, PAGE_SIZE, 0);
 		for (p = io->p0; p < io->p1 && !full; p++)
 			__bio_add_page(bio, io->pages[(v->n + b) * EC_SLICE_PAGES +
