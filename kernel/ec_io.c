@@ -14,7 +14,7 @@
 
 /*
  * Test knob: when non-zero, the fast path of every reserve_test-th call
- * of ec_io_alloc() that needs a page fails at its first page, so that the
+ * of ec_io_alloc() fails at the first page it has to find, so that the
  * reserve path runs without real memory pressure (also in the second and
  * later allocations of an io, when it already holds data).
  */
@@ -156,18 +156,28 @@ void ec_io_put(struct ec_io *io)
 }
 
 /*
- * Give every column in cols pages for [p0, p1). The fast path never
- * sleeps; when it fails, all pages come from the reserve, which one io at
- * a time may draw on, so writeback always makes progress.
+ * Give every column in cols pages for [p0, p1), keeping the pages the io
+ * already has (they may hold data: new data and parity before the log,
+ * scratch parity of a check). The fast path never sleeps and never
+ * touches the mempool. When it fails, the io takes reserve_lock and the
+ * missing pages come from the mempool, which only the holder of
+ * reserve_lock draws on: the pool is full whenever the lock is free (the
+ * holder's pages refill it first when it is put, before the lock is
+ * dropped), and an io never needs more than min_nr pages, so the holder
+ * never waits for pages held by others. Holding pages while waiting for
+ * reserve_lock therefore cannot deadlock: the holder waits for nothing a
+ * waiter holds (its own row lock, pool pages, member I/O, log slots of
+ * writes already logged). The log entries of a waiter are given back
+ * before it sleeps (ec_ppl_end), so a change of log generation (which
+ * waits for every logged write in flight) never waits for a waiter
+ * either; ec_ppl_log() allocates before counting its io as logged.
  */
 int ec_io_alloc(struct ec_io *io, u64 cols)
 {
 	struct ec_vol *v = ec_vol_of(io);
 	unsigned int c, p;
-	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
 	bool test_fail = !io->reserve && ec_reserve_test_fail();
 
-retry:
 	for (c = 0; c < 2 * v->n; c++) {
 		if (!(cols & (1ULL << c)))
 			continue;
@@ -176,30 +186,21 @@ retry:
 
 			if (*pg)
 				continue;
-			if (test_fail) {
-				test_fail = false;
-				goto fallback;
-			}
-			*pg = ec_page_get(v);
-			if (*pg)
-				continue;
-			*pg = mempool_alloc(v->page_pool, gfp);
-			if (*pg)
-				continue;
-fallback:
-			/* Give back what we have and queue for the reserve. */
-			for (c = 0; c < 2 * v->n * EC_SLICE_PAGES; c++) {
-				if (io->pages[c]) {
-					ec_page_put(v, io->pages[c]);
-					io->pages[c] = NULL;
-				}
-			}
 			if (!io->reserve) {
+				if (!test_fail) {
+					*pg = ec_page_get(v);
+					if (!*pg)
+						*pg = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+					if (*pg)
+						continue;
+				}
+				ec_ppl_end(io);
 				mutex_lock(&v->reserve_lock);
 				io->reserve = true;
 			}
-			gfp = GFP_NOIO;
-			goto retry;
+			*pg = ec_page_get(v);
+			if (!*pg)
+				*pg = mempool_alloc(v->page_pool, GFP_NOIO);
 		}
 	}
 	return 0;

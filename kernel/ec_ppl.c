@@ -238,6 +238,9 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 	u8 *par[EC_MAX_M];
 
 	ec_ppl_release(io);
+	/* Before ec_ppl_begin(): waiting for the reserve ends the io's count. */
+	if (logmask && !full)
+		ec_io_alloc(io, (u64)pmask << v->n);
 	if (!io->logged) {
 		ec_ppl_begin(v);
 		io->logged = true;
@@ -245,7 +248,6 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 	if (!logmask)
 		return 0;
 	if (!full) {
-		ec_io_alloc(io, (u64)pmask << v->n);
 		for (p = io->p0; p < io->p1; p++) {
 			for (b = v->k; b < v->n; b++) {
 				par[b - v->k] = ec_io_buf(io, v->n + b, p);
