@@ -86,7 +86,7 @@ part_flush() {
 	# the superblock commit writes its second copy with FUA only.
 	member_swap 7 "0 $MSZ delay /dev/ram7 0 0 /dev/ram7 0 2000 /dev/ram7 0 0"
 	tap $? "flush: member 7 delays plain writes by 2 s (dm-delay, 3 classes)"
-	like "$(cat /sys/block/"$(basename "$(readlink -f "$(vol f)")")"/queue/write_cache)" \
+	like "$(cat /sys/dev/block/"$(devnum "$(vol f)")"/queue/write_cache)" \
 		"write back" "flush: the volume has a write cache (flushes reach dm-ec)"
 	ec_modprobe dm-flakey
 	member_swap 5 "0 $MSZ flakey $loop 0 0 3600 1 error_writes"
