@@ -9,7 +9,8 @@
 # md:      member 3 is a one-disk md raid0 (iostats off, so md rewrites
 #          bi_bdev of our bios) over a dm device that starts failing under
 #          fio: the member must show D and the data verify, also after the
-#          device under md is healthy again (it holds stale data).
+#          device under md is healthy again (it holds stale data); rebuilt
+#          through md, the data verifies with four other members missing.
 # reserve: module parameter reserve_test=3 makes every 3rd fast-path page
 #          allocation fail, so the reserve path of ec_io_alloc() runs: 16
 #          fio writers on a degraded volume, then during rebuild, check and
@@ -177,6 +178,22 @@ part_md() {
 	fio_ok "$log.v2" && [ $rc -eq 0 ]
 	tap $? "md: verify with members 0 1 2 missing and 3 failed" "fio exit $rc" \
 		"$(grep -iE 'verify|error' "$log.v2" | head -3)"
+	# Rebuild onto the md member (its device healthy again): rebuild
+	# writes go through md too; then do without four other members.
+	devs=$(ec_devs "" $ALL14)
+	devs=${devs/${MEM[3]}/\/dev\/$MD}
+	ec_reload f "$PREFIX 8 rebuild 0 rebuild 1 rebuild 2 rebuild 3 $devs" &&
+		ec_wait_sync f 300
+	tap $? "md: members 0 1 2 3 rebuilt (3 through md)"
+	is "$(ec_health f)" AAAAAAAAAAAAAA "md: every member A"
+	devs=${devs/${MEM[5]}/-}; devs=${devs/${MEM[8]}/-}
+	devs=${devs/${MEM[11]}/-}; devs=${devs/${MEM[13]}/-}
+	ec_reload f "$PREFIX 0 $devs"
+	fio $args --verify_only >"$log.v3" 2>&1
+	rc=$?
+	fio_ok "$log.v3" && [ $rc -eq 0 ]
+	tap $? "md: verify with members 5 8 11 13 missing (3 rebuilt)" "fio exit $rc" \
+		"$(grep -iE 'verify|error' "$log.v3" | head -3)"
 	ec_remove f
 	echo clear >"/sys/block/$MD/md/array_state"
 	echo "$MD" >/sys/module/md_mod/parameters/new_array 2>/dev/null
