@@ -235,10 +235,10 @@ part_reserve() {
 	echo 3 >$knob
 	tap $? "reserve: reserve_test=3"
 	fio16 degraded 401
-	ec_reload f "$PREFIX 6 max_rebuild_rate 4096 rebuild 2 rebuild 9 $(ec_devs "" $ALL14)"
+	ec_reload f "$PREFIX 6 max_rebuild_rate 1024 rebuild 2 rebuild 9 $(ec_devs "" $ALL14)"
 	tap $? "reserve: members 2 and 9 back, rebuilding"
-	diag "action during fio: $(ec_action f)"
 	fio16 "during rebuild" 402
+	diag "action when fio ended: $(ec_action f) (health $(ec_health f))"
 	ec_wait_sync f 300
 	tap $? "reserve: rebuild finishes"
 	dmsetup message ect_f 0 check
@@ -263,7 +263,7 @@ part_reserve() {
 
 # ---------------------------------------------------------------------------
 part_geom() {
-	local SZ=12288 g k m n i len devs miss seed=90 t0
+	local SZ=10240 g k m n i len devs miss seed=90 t0
 	ec_remove_all
 	for i in $(seq 0 31); do
 		dmsetup create "ect_m$i" --table \
