@@ -7,6 +7,7 @@
 
 #include <linux/device-mapper.h>
 #include <linux/bio.h>
+#include <linux/bits.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
@@ -183,6 +184,17 @@ struct ec_io {
 	struct page *pages[];		/* [2n][EC_SLICE_PAGES] */
 };
 
+/*
+ * Front of every bio dm-ec sends to a member from its bioset (data, log,
+ * discard, rebuild): the member it went to. Stacked drivers (md raid0 and
+ * linear without iostats, NVMe multipath) rewrite bi_bdev, so the member
+ * of a failed bio cannot be found from bi_bdev.
+ */
+struct ec_mbio {
+	unsigned int member;
+	struct bio bio;			/* last: the bioset's front pad */
+};
+
 /* Per-bio data. */
 struct ec_bio {
 	struct ec_vol *v;
@@ -217,6 +229,8 @@ void ec_io_put(struct ec_io *io);
 int ec_io_alloc(struct ec_io *io, u64 cols);
 void ec_io_begin(struct ec_io *io);
 void ec_member_endio(struct bio *bio);
+struct bio *ec_member_bio(struct ec_io *io, unsigned int member,
+			  unsigned short nr_vecs, blk_opf_t opf);
 void ec_io_submit(struct ec_io *io, unsigned int b, unsigned int col,
 		  enum req_op op, blk_opf_t flags);
 unsigned long ec_io_wait(struct ec_io *io);
@@ -274,6 +288,26 @@ void ec_nl_sync_started(struct ec_vol *v, enum ec_action act);
 void ec_nl_sync_progress(struct ec_vol *v, enum ec_action act);
 void ec_nl_sync_finished(struct ec_vol *v, enum ec_action act, int ret,
 			 bool complete, unsigned long rebuilt);
+
+/*
+ * Bits [0, nbits) set, for block masks of up to EC_MAX_N (32) blocks:
+ * (1U << 32) is undefined, so no call site may build a mask by shifting.
+ */
+static inline u32 ec_mask(unsigned int nbits)
+{
+	return nbits ? (u32)GENMASK(nbits - 1, 0) : 0;
+}
+
+/* Block masks of a stripe: data blocks 0..k-1, parity blocks k..n-1. */
+static inline u32 ec_dmask(const struct ec_vol *v)
+{
+	return ec_mask(v->k);
+}
+
+static inline u32 ec_pmask(const struct ec_vol *v)
+{
+	return ec_mask(v->n) & ~ec_mask(v->k);
+}
 
 /* Layout: block b of stripe s lives on member (b + s) % n. */
 static inline unsigned int ec_member_of(const struct ec_vol *v, sector_t row,

@@ -9,16 +9,30 @@
 #include <linux/blkdev.h>
 #include <linux/highmem.h>
 #include <linux/hash.h>
+#include <linux/moduleparam.h>
 #include "dm-ec.h"
+
+/*
+ * Test knob: when non-zero, the fast path of every reserve_test-th call
+ * of ec_io_alloc() fails at the first page it has to find, so that the
+ * reserve path runs without real memory pressure (also in the second and
+ * later allocations of an io, when it already holds data).
+ */
+static unsigned int reserve_test;
+module_param(reserve_test, uint, 0644);
+MODULE_PARM_DESC(reserve_test, "Testing: make every Nth page allocation of an io use the reserve (0 = off)");
+static atomic_t ec_reserve_tick = ATOMIC_INIT(0);
+
+static bool ec_reserve_test_fail(void)
+{
+	unsigned int every = READ_ONCE(reserve_test);
+
+	return every && (unsigned int)atomic_inc_return(&ec_reserve_tick) % every == 0;
+}
 
 static struct ec_vol *ec_vol_of(struct ec_io *io)
 {
 	return io->v;
-}
-
-static u64 ec_data_mask(struct ec_vol *v)
-{
-	return (1ULL << v->k) - 1;
 }
 
 /* Members that cannot be read at member depth below row*chunk + s1. */
@@ -142,17 +156,28 @@ void ec_io_put(struct ec_io *io)
 }
 
 /*
- * Give every column in cols pages for [p0, p1). The fast path never
- * sleeps; when it fails, all pages come from the reserve, which one io at
- * a time may draw on, so writeback always makes progress.
+ * Give every column in cols pages for [p0, p1), keeping the pages the io
+ * already has (they may hold data: new data and parity before the log,
+ * scratch parity of a check). The fast path never sleeps and never
+ * touches the mempool. When it fails, the io takes reserve_lock and the
+ * missing pages come from the mempool, which only the holder of
+ * reserve_lock draws on: the pool is full whenever the lock is free (the
+ * holder's pages refill it first when it is put, before the lock is
+ * dropped), and an io never needs more than min_nr pages, so the holder
+ * never waits for pages held by others. Holding pages while waiting for
+ * reserve_lock therefore cannot deadlock: the holder waits for nothing a
+ * waiter holds (its own row lock, pool pages, member I/O, log slots of
+ * writes already logged). The log entries of a waiter are given back
+ * before it sleeps (ec_ppl_end), so a change of log generation (which
+ * waits for every logged write in flight) never waits for a waiter
+ * either; ec_ppl_log() allocates before counting its io as logged.
  */
 int ec_io_alloc(struct ec_io *io, u64 cols)
 {
 	struct ec_vol *v = ec_vol_of(io);
 	unsigned int c, p;
-	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	bool test_fail = !io->reserve && ec_reserve_test_fail();
 
-retry:
 	for (c = 0; c < 2 * v->n; c++) {
 		if (!(cols & (1ULL << c)))
 			continue;
@@ -161,41 +186,48 @@ retry:
 
 			if (*pg)
 				continue;
-			*pg = ec_page_get(v);
-			if (*pg)
-				continue;
-			*pg = mempool_alloc(v->page_pool, gfp);
-			if (*pg)
-				continue;
-			/* Give back what we have and queue for the reserve. */
-			for (c = 0; c < 2 * v->n * EC_SLICE_PAGES; c++) {
-				if (io->pages[c]) {
-					ec_page_put(v, io->pages[c]);
-					io->pages[c] = NULL;
-				}
-			}
 			if (!io->reserve) {
+				if (!test_fail) {
+					*pg = ec_page_get(v);
+					if (!*pg)
+						*pg = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+					if (*pg)
+						continue;
+				}
+				ec_ppl_end(io);
 				mutex_lock(&v->reserve_lock);
 				io->reserve = true;
 			}
-			gfp = GFP_NOIO;
-			goto retry;
+			*pg = ec_page_get(v);
+			if (!*pg)
+				*pg = mempool_alloc(v->page_pool, GFP_NOIO);
 		}
 	}
 	return 0;
 }
 
+/* A bio to member for io, completed by ec_member_endio(). */
+struct bio *ec_member_bio(struct ec_io *io, unsigned int member,
+			  unsigned short nr_vecs, blk_opf_t opf)
+{
+	struct ec_vol *v = ec_vol_of(io);
+	struct bio *bio;
+
+	bio = bio_alloc_bioset(v->mem[member].dev->bdev, nr_vecs, opf,
+			       GFP_NOIO, &v->bs);
+	container_of(bio, struct ec_mbio, bio)->member = member;
+	bio->bi_private = io;
+	bio->bi_end_io = ec_member_endio;
+	return bio;
+}
+
 void ec_member_endio(struct bio *bio)
 {
 	struct ec_io *io = bio->bi_private;
-	struct ec_vol *v = ec_vol_of(io);
-	unsigned int i;
 
-	if (bio->bi_status) {
-		for (i = 0; i < v->n; i++)
-			if (v->mem[i].dev && v->mem[i].dev->bdev == bio->bi_bdev)
-				set_bit(i, &io->err_mask);
-	}
+	if (bio->bi_status)
+		set_bit(container_of(bio, struct ec_mbio, bio)->member,
+			&io->err_mask);
 	bio_put(bio);
 	if (atomic_dec_and_test(&io->pending))
 		complete(&io->done);
@@ -217,11 +249,8 @@ void ec_io_submit(struct ec_io *io, unsigned int b, unsigned int col,
 	unsigned int p, np = io->p1 - io->p0;
 	struct bio *bio;
 
-	bio = bio_alloc_bioset(v->mem[member].dev->bdev, np, op | flags,
-			       GFP_NOIO, &v->bs);
+	bio = ec_member_bio(io, member, np, op | flags);
 	bio->bi_iter.bi_sector = ec_member_sector(v, io->row, io->p0 << 3);
-	bio->bi_private = io;
-	bio->bi_end_io = ec_member_endio;
 	for (p = io->p0; p < io->p1; p++)
 		__bio_add_page(bio, io->pages[col * EC_SLICE_PAGES + p - io->pbase],
 			       PAGE_SIZE, 0);
@@ -442,7 +471,7 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 			  sector_t b, sector_t row, unsigned int slice0)
 {
 	blk_opf_t wflags = bio->bi_opf & REQ_FUA;
-	u32 pmask = ((1U << v->n) - 1) & ~(u32)ec_data_mask(v);
+	u32 pmask = ec_pmask(v);
 	unsigned int c, p, tries, np;
 	u32 unread, bad, rd, wr;
 	unsigned long werrs = 0;
@@ -521,7 +550,7 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 		for (c = 0; c < v->k; c++)
 			if (ec_partial(io, &sp, c))
 				rd |= 1U << c;
-		ec_io_alloc(io, (1ULL << v->n) - 1);
+		ec_io_alloc(io, ec_mask(v->n));
 		ret = ec_read_decode(io, unread, rd);
 		if (ret == -EAGAIN)
 			continue;
@@ -584,12 +613,9 @@ static int ec_discard_row(struct ec_vol *v, sector_t row)
 
 			if (bad & (1UL << i))
 				continue;
-			z = bio_alloc_bioset(v->mem[i].dev->bdev, 0,
-					     REQ_OP_WRITE_ZEROES, GFP_NOIO, &v->bs);
+			z = ec_member_bio(io, i, 0, REQ_OP_WRITE_ZEROES);
 			z->bi_iter.bi_sector = ec_member_sector(v, row, s);
 			z->bi_iter.bi_size = v->slice_sectors << SECTOR_SHIFT;
-			z->bi_private = io;
-			z->bi_end_io = ec_member_endio;
 			atomic_inc(&io->pending);
 			submit_bio_noacct(z);
 		}
@@ -717,6 +743,22 @@ int ec_map(struct dm_target *ti, struct bio *bio)
 	return DM_MAPIO_REMAPPED;
 }
 
+/* A member's flush failed: commit its failure, then complete the flush. */
+static void ec_flush_work(struct work_struct *w)
+{
+	struct ec_bio *eb = container_of(w, struct ec_bio, work);
+	struct bio *bio = dm_bio_from_per_bio_data(eb, sizeof(*eb));
+	struct ec_vol *v = eb->v;
+	int ret = ec_meta_commit(v);
+
+	eb->own = true;
+	if (hweight_long(ec_bad_mask(v)) > v->m)
+		bio->bi_status = BLK_STS_IOERR;
+	else
+		bio->bi_status = ret ? BLK_STS_IOERR : BLK_STS_OK;
+	bio_endio(bio);
+}
+
 int ec_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *err)
 {
 	struct ec_vol *v = ti->private;
@@ -727,10 +769,15 @@ int ec_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *err)
 		return DM_ENDIO_DONE;
 
 	if (!bio_sectors(bio) && (bio->bi_opf & REQ_PREFLUSH)) {
+		/*
+		 * The member may have lost cached writes: complete the flush
+		 * only once its failure is on the other members' superblocks,
+		 * or after a power cut it would read ACTIVE with stale data.
+		 */
 		ec_member_fail(v, eb->member, "flush error");
-		if (hweight_long(ec_bad_mask(v)) <= v->m)
-			*err = BLK_STS_OK;
-		return DM_ENDIO_DONE;
+		INIT_WORK(&eb->work, ec_flush_work);
+		queue_work(v->wq, &eb->work);
+		return DM_ENDIO_INCOMPLETE;
 	}
 	/* A direct read failed: fail the member, rebuild the data. */
 	atomic_inc(&v->mem[eb->member].read_errors);
@@ -766,7 +813,8 @@ int ec_io_init(struct ec_vol *v)
 	v->page_pool = mempool_create_page_pool(2 * v->n * EC_SLICE_PAGES, 0);
 	if (!v->page_pool)
 		goto err_io;
-	ret = bioset_init(&v->bs, 4 * v->n, 0, BIOSET_NEED_BVECS);
+	ret = bioset_init(&v->bs, 4 * v->n, offsetof(struct ec_mbio, bio),
+			  BIOSET_NEED_BVECS);
 	if (ret)
 		goto err_page;
 	return 0;

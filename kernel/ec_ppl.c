@@ -231,13 +231,16 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 {
 	struct ec_vol *v = io->v;
 	const u8 *zero = page_address(ZERO_PAGE(0));
-	u32 pmask = ((1U << v->n) - 1) & ~((1U << v->k) - 1);
+	u32 pmask = ec_pmask(v);
 	struct dm_ec_log_entry *e;
 	unsigned int b, c, p;
 	unsigned long errs;
 	u8 *par[EC_MAX_M];
 
 	ec_ppl_release(io);
+	/* Before ec_ppl_begin(): waiting for the reserve ends the io's count. */
+	if (logmask && !full)
+		ec_io_alloc(io, (u64)pmask << v->n);
 	if (!io->logged) {
 		ec_ppl_begin(v);
 		io->logged = true;
@@ -245,7 +248,6 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 	if (!logmask)
 		return 0;
 	if (!full) {
-		ec_io_alloc(io, (u64)pmask << v->n);
 		for (p = io->p0; p < io->p1; p++) {
 			for (b = v->k; b < v->n; b++) {
 				par[b - v->k] = ec_io_buf(io, v->n + b, p);
@@ -302,14 +304,10 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 
 		if (!(logmask & (1U << b)))
 			continue;
-		bio = bio_alloc_bioset(v->mem[member].dev->bdev,
-				       1 + (full ? 0 : io->p1 - io->p0),
-				       REQ_OP_WRITE | REQ_SYNC | REQ_FUA,
-				       GFP_NOIO, &v->bs);
+		bio = ec_member_bio(io, member, 1 + (full ? 0 : io->p1 - io->p0),
+				    REQ_OP_WRITE | REQ_SYNC | REQ_FUA);
 		bio->bi_iter.bi_sector =
 			ec_ppl_slot_sector(v, io->log_slot[b - v->k]);
-		bio->bi_private = io;
-		bio->bi_end_io = ec_member_endio;
 		__bio_add_page(bio, io->log_hdr, PAGE_SIZE, 0);
 		for (p = io->p0; p < io->p1 && !full; p++)
 			__bio_add_page(bio, io->pages[(v->n + b) * EC_SLICE_PAGES +

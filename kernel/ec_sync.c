@@ -139,7 +139,7 @@ static int ec_sync_parity(struct ec_io *io, enum ec_action act)
 {
 	struct ec_vol *v = io->v;
 	u32 unread = ec_blocks(v, io->row, ec_unreadable(v, io->row, io->s1));
-	u32 all = (1U << v->n) - 1, dmask = (1U << v->k) - 1, fix = 0;
+	u32 all = ec_mask(v->n), dmask = ec_dmask(v), fix = 0;
 	u8 *blk[EC_MAX_N], *scr[EC_MAX_N];
 	struct ec_locate *lc = NULL;
 	unsigned int b, i, p, noio;

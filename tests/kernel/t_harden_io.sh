@@ -1,0 +1,311 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# t_harden_io.sh - I/O path hardening (issue 11, items 1, 2, 7, 9).
+#
+# flush:   a member failing flushes (dm-flakey error_writes) while another member delays
+#          its plain writes (dm-delay): when the volume's flush returns, the
+#          superblocks of every other member already say FAILED.
+# md:      member 3 is a one-disk md raid0 (iostats off, so md rewrites
+#          bi_bdev of our bios) over a dm device that starts failing writes
+#          under fio: the member must show D and the data verify, also after the
+#          device under md is healthy again (it holds stale data); rebuilt
+#          through md, the data verifies with four other members missing.
+# reserve: module parameter reserve_test=3 makes every 3rd fast-path page
+#          allocation fail, so the reserve path of ec_io_alloc() runs: 16
+#          fio writers on a degraded volume, then during rebuild, check and
+#          repair; verify, check 0, whole-volume compares.
+# geom:    28+4, 31+1, 16+4, 3+3, 2+2, 1+1 over dm-linear slices of the RAM
+#          disks (32 members): initial resync, random fill, small unaligned
+#          writes, check, m members missing: whole volume compared.
+#
+# EC_HIO_PARTS selects parts (default "flush,md,reserve,geom"),
+# EC_HIO_GEOM the geometries of part geom (comma separated).
+
+. "$(dirname "$0")/lib.sh"
+ec_require_vm
+
+command -v fio >/dev/null || die "fio not installed"
+PARTS=${EC_HIO_PARTS:-flush,md,reserve,geom}
+PARTS=${PARTS//,/ }
+GEOMS=${EC_HIO_GEOM:-16+4,3+3,2+2,1+1,31+1,28+4}
+GEOMS=${GEOMS//,/ }
+EC_RAM_MIB=24
+MSZ=$((EC_RAM_MIB * 2048))
+ec_setup 14
+ALL14=$(seq 0 13)
+K=10 M=4 C=8
+LEN=$(( 48 * 2048 / (K * C) * (K * C) ))
+PREFIX="0 $LEN ec $K $M $C"
+REF=$EC_TMP/ref
+MD=""
+
+hio_cleanup() {
+	if [ -n "$MD" ]; then
+		dmsetup remove ect_f 2>/dev/null
+		echo clear >"/sys/block/$MD/md/array_state" 2>/dev/null
+		echo "$MD" >/sys/module/md_mod/parameters/new_array 2>/dev/null
+		MD=""
+	fi
+	[ -w /sys/module/dm_ec/parameters/reserve_test ] &&
+		echo 0 >/sys/module/dm_ec/parameters/reserve_test
+}
+trap 'hio_cleanup; ec_cleanup quiet' EXIT
+
+fio_ok() {	# fio_ok LOG: no error reported
+	grep -qE 'err= *0' "$1" && ! grep -qiE 'io_u error|verify.*(bad|fail)|err= *[1-9]' "$1"
+}
+
+# sb_state DEV COPY MEMBER: the member's state in DEV's superblock copy
+sb_state() {
+	local st
+	st=$(ecpy sb-dump "$1" --copy "$2")
+	st=$(sed -n 's/^member_state=//p' <<<"$st")
+	echo "${st:$(($3 * 2)):2}"
+}
+
+fresh_volume() {	# fresh_volume DEVS...: a new 10+4 volume "f", in sync
+	ec_remove f 2>/dev/null
+	ec_wipe_for "$LEN" $K $C $ALL14
+	ec_create f "$PREFIX 1 nosync $*"
+}
+
+# ---------------------------------------------------------------------------
+part_flush() {
+	local t0 dt i bad=0 late="" loop
+	# brd has no write cache, so the block layer completes flushes to it
+	# before they reach the driver: member 5 lives on a loop device (which
+	# has one), so the volume has a write cache and flushes reach member 5.
+	ec_modprobe loop
+	truncate -s $((MSZ * 512)) "$EC_TMP/m5.img" &&
+		loop=$(losetup -f --show "$EC_TMP/m5.img") &&
+		member_swap 5 "0 $MSZ linear $loop 0"
+	tap $? "flush: member 5 on loop device ${loop:-?}" || return
+	fresh_volume "$(ec_devs "" $ALL14)" || { not_ok "flush: create volume"; return; }
+	ec_modprobe dm-delay
+	# member 7: plain writes take 2 s, reads and flushes are not delayed;
+	# the superblock commit writes its second copy with FUA only.
+	member_swap 7 "0 $MSZ delay /dev/ram7 0 0 /dev/ram7 0 2000 /dev/ram7 0 0"
+	tap $? "flush: member 7 delays plain writes by 2 s (dm-delay, 3 classes)"
+	like "$(cat /sys/dev/block/"$(devnum "$(vol f)")"/queue/write_cache)" \
+		"write back" "flush: the volume has a write cache (flushes reach dm-ec)"
+	ec_modprobe dm-flakey
+	member_swap 5 "0 $MSZ flakey $loop 0 0 3600 1 error_writes"
+	tap $? "flush: member 5 fails every write and flush (dm-flakey error_writes)"
+	t0=$(now)
+	sync "$(vol f)"
+	tap $? "flush: fsync of the volume succeeds (m members left)"
+	dt=$(echo "$(now) $t0" | awk '{ printf "%.2f", $1 - $2 }')
+	for i in 0 7 8 13; do
+		for c in 0 1; do
+			s=$(sb_state /dev/ram$i $c 5)
+			[ "$s" = 01 ] || { bad=1; late+=" m$i.sb$c=$s"; }
+		done
+	done
+	tap $bad "flush: when the flush returned (after $dt s), every superblock copy says member 5 FAILED" \
+		"still not FAILED:$late"
+	is "$(ec_health f | cut -c6)" D "flush: member 5 is D"
+	sleep 3
+	bad=0
+	for i in 7 13; do
+		[ "$(sb_state /dev/ram$i 1 5)" = 01 ] || bad=1
+	done
+	tap $bad "flush: 3 s later the superblocks say FAILED (the commit did happen)"
+	member_set_linear 7
+	member_set_linear 5
+	ec_remove f
+	losetup -d "$loop"
+}
+
+# ---------------------------------------------------------------------------
+md_make() {	# md_make DEV: one-disk raid0 over DEV, name in $MD
+	local mdn=md_ect dn sz
+	ec_modprobe md-mod && ec_modprobe raid0 || return 1
+	echo "$mdn" >/sys/module/md_mod/parameters/new_array || return 1
+	MD=$mdn
+	dn=$(devnum "$1") || return 1
+	sz=$((MSZ / 2))		# KiB
+	echo none >/sys/block/$MD/md/metadata_version &&
+		echo raid0 >/sys/block/$MD/md/level &&
+		echo 524288 >/sys/block/$MD/md/chunk_size &&
+		echo 1 >/sys/block/$MD/md/raid_disks &&
+		echo "$dn" >/sys/block/$MD/md/new_dev || return 1
+	local rd
+	rd=$(ls -d /sys/block/$MD/md/dev-* | head -1)
+	echo 0 >"$rd/slot" && echo 0 >"$rd/offset" && echo "$sz" >"$rd/size" &&
+		echo active >/sys/block/$MD/md/array_state || return 1
+	echo 0 >/sys/block/$MD/queue/iostats || return 1
+	[ "$(blockdev --getsz /dev/$MD)" -ge "$MSZ" ]
+}
+
+part_md() {
+	local log=$EC_TMP/fio.md rc h devs RG="region_size 16384"
+	local args="--name=md --filename=$(vol f) --rw=randwrite --bs=4k --ioengine=libaio
+		--iodepth=8 --direct=1 --size=24M --verify=crc32c --verify_fatal=1 --randseed=301"
+	md_make "${MEM[3]}"
+	tap $? "md: one-disk md raid0 /dev/$MD over ect_m3, iostats off" \
+		"$(cat /sys/block/$MD/md/array_state 2>&1)" || return
+	devs=$(ec_devs "" $ALL14)
+	devs=${devs/${MEM[3]}/\/dev\/$MD}
+	# One write-intent region: its bit is set by fio's first write, so no
+	# further bitmap write (which would see member 3 fail) comes until fio
+	# ends; only the completion of the data bios can tell.
+	ec_remove f 2>/dev/null
+	ec_wipe_for "$LEN" $K $C $ALL14
+	ec_create f "$PREFIX 3 nosync $RG $devs"
+	tap $? "md: 10+4 volume with member 3 = /dev/$MD, one bitmap region" || return
+	fio $args >"$log" 2>&1 &
+	local pid=$!
+	EC_BG_PIDS+=("$pid")
+	sleep 3
+	# Writes fail, reads still work: only the completion of our own
+	# member bios (through md) can tell that member 3 missed writes.
+	member_set_flakey 3 0 3600 error_writes
+	tap $? "md: the device under md fails every write (dm-flakey error_writes) under fio"
+	wait "$pid"
+	rc=$?
+	EC_BG_PIDS=("${EC_BG_PIDS[@]/$pid}")
+	fio_ok "$log" && [ $rc -eq 0 ]
+	tap $? "md: fio write + verify reports no error" "fio exit $rc" \
+		"$(grep -iE 'err=|verify|error' "$log" | head -5)"
+	h=$(ec_health f)
+	is "${h:3:1}" D "md: member 3 is D ($h)"
+	# The device under md comes back with what it held: stale blocks.
+	member_set_linear 3
+	fio $args --verify_only >"$log.v" 2>&1
+	rc=$?
+	fio_ok "$log.v" && [ $rc -eq 0 ]
+	tap $? "md: verify after the device under md is back (stale data there)" \
+		"fio exit $rc" "$(grep -iE 'verify|error' "$log.v" | head -3)"
+	devs=${devs/${MEM[0]}/-}; devs=${devs/${MEM[1]}/-}; devs=${devs/${MEM[2]}/-}
+	ec_reload f "$PREFIX 3 nosync $RG $devs"
+	tap $? "md: reload with members 0 1 2 missing (3 failed)"
+	fio $args --verify_only >"$log.v2" 2>&1
+	rc=$?
+	fio_ok "$log.v2" && [ $rc -eq 0 ]
+	tap $? "md: verify with members 0 1 2 missing and 3 failed" "fio exit $rc" \
+		"$(grep -iE 'verify|error' "$log.v2" | head -3)"
+	# Rebuild onto the md member (its device healthy again): rebuild
+	# writes go through md too; then do without four other members.
+	devs=$(ec_devs "" $ALL14)
+	devs=${devs/${MEM[3]}/\/dev\/$MD}
+	ec_reload f "$PREFIX 10 $RG rebuild 0 rebuild 1 rebuild 2 rebuild 3 $devs" &&
+		ec_wait_sync f 300
+	tap $? "md: members 0 1 2 3 rebuilt (3 through md)"
+	is "$(ec_health f)" AAAAAAAAAAAAAA "md: every member A"
+	devs=${devs/${MEM[5]}/-}; devs=${devs/${MEM[8]}/-}
+	devs=${devs/${MEM[11]}/-}; devs=${devs/${MEM[13]}/-}
+	ec_reload f "$PREFIX 2 $RG $devs"
+	fio $args --verify_only >"$log.v3" 2>&1
+	rc=$?
+	fio_ok "$log.v3" && [ $rc -eq 0 ]
+	tap $? "md: verify with members 5 8 11 13 missing (3 rebuilt)" "fio exit $rc" \
+		"$(grep -iE 'verify|error' "$log.v3" | head -3)"
+	ec_remove f
+	echo clear >"/sys/block/$MD/md/array_state"
+	echo "$MD" >/sys/module/md_mod/parameters/new_array 2>/dev/null
+	MD=""
+}
+
+# ---------------------------------------------------------------------------
+# fio16 NAME SEED [verify_only]: 16 writers, each on its own 1/16 of the
+# volume, random sizes 512 B..64 KiB, crc32c verify
+fio16() {
+	local name=$1 seed=$2 log=$EC_TMP/fio16.$1 rc
+	shift 2
+	fio --name=w --filename="$(vol f)" --numjobs=16 --rw=randwrite \
+		--bsrange=512-64k --ioengine=libaio --iodepth=4 --direct=1 \
+		--size=$((LEN * 512 / 16)) --offset_increment=$((LEN * 512 / 16)) \
+		--io_size=1M --verify=crc32c --verify_fatal=1 --randseed="$seed" \
+		--group_reporting "$@" >"$log" 2>&1
+	rc=$?
+	fio_ok "$log" && [ $rc -eq 0 ]
+	tap $? "reserve: $name: 16 fio writers, write + verify" "fio exit $rc" \
+		"$(grep -iE 'err=|verify|error' "$log" | head -5)"
+}
+
+vol_sum() { sha256sum <"$(vol f)" | cut -d' ' -f1; }
+
+part_reserve() {
+	local knob=/sys/module/dm_ec/parameters/reserve_test s0 s1
+	[ -w $knob ] || { not_ok "reserve: module parameter reserve_test"; return; }
+	fresh_volume "$(ec_devs "2 9" $ALL14)"
+	tap $? "reserve: 10+4 volume, members 2 and 9 missing" || return
+	ecpy fill "$(vol f)" "$REF" --seed 41
+	echo 3 >$knob
+	tap $? "reserve: reserve_test=3"
+	fio16 degraded 401
+	ec_reload f "$PREFIX 6 max_rebuild_rate 1024 rebuild 2 rebuild 9 $(ec_devs "" $ALL14)"
+	tap $? "reserve: members 2 and 9 back, rebuilding"
+	fio16 "during rebuild" 402
+	diag "action when fio ended: $(ec_action f) (health $(ec_health f))"
+	ec_wait_sync f 300
+	tap $? "reserve: rebuild finishes"
+	dmsetup message ect_f 0 check
+	fio16 "during check" 403
+	ec_wait_idle f 300
+	dmsetup message ect_f 0 repair
+	fio16 "during repair" 404
+	ec_wait_idle f 300
+	dmsetup message ect_f 0 check && ec_wait_idle f 300
+	is "$(ec_mismatch f)" 0 "reserve: check afterwards finds parity consistent"
+	fio16 "verify" 404 --verify_only
+	s0=$(vol_sum)
+	echo 0 >$knob
+	ec_reload f "$PREFIX 0 $(ec_devs "0 4 7 13" $ALL14)"
+	s1=$(vol_sum)
+	is "$s1" "$s0" "reserve: whole volume equal with members 0 4 7 13 missing"
+	ec_reload f "$PREFIX 0 $(ec_devs "1 2 3 9" $ALL14)"
+	s1=$(vol_sum)
+	is "$s1" "$s0" "reserve: whole volume equal with members 1 2 3 9 missing"
+	ec_remove f
+}
+
+# ---------------------------------------------------------------------------
+part_geom() {
+	local SZ=10240 g k m n i len devs miss seed=90 t0
+	ec_remove_all
+	for i in $(seq 0 31); do
+		dmsetup create "ect_m$i" --table \
+			"0 $SZ linear /dev/ram$((i % 16)) $(( i / 16 * SZ ))" || {
+			not_ok "geom: create slice member $i"; return; }
+		MEM[i]=/dev/mapper/ect_m$i
+	done
+	for g in $GEOMS; do
+		k=${g%+*} m=${g#*+} n=$((k + m)) seed=$((seed + 1))
+		len=$(ec_max_length "$k" 16 $SZ)
+		for i in $(seq 0 $((n - 1))); do
+			dd if=/dev/zero of="${MEM[i]}" bs=1M count=4 oflag=direct status=none
+		done
+		t0=$(now)
+		ec_create g "0 $len ec $k $m 16 0 $(ec_devs "" $(seq 0 $((n - 1))))"
+		tap $? "geom $g: create ($((len / 2048)) MiB, chunk 16)" || continue
+		ec_wait_sync g 300
+		tap $? "geom $g: initial resync finishes ($(elapsed "$t0") s)"
+		ecpy fill "$(vol g)" "$REF.g" --seed $seed
+		ecpy randwrite "$(vol g)" "$REF.g" --chunk 16 --k "$k" --ops 60 \
+			--lbs 512 --max-mib 1 --seed $seed >/dev/null
+		tap $? "geom $g: random fill + 60 small unaligned writes"
+		dmsetup message ect_g 0 check && ec_wait_idle g 300
+		is "$(ec_mismatch g)" 0 "geom $g: check finds parity consistent"
+		miss=$(seq 0 $((n - 1)) | awk -v s=$seed 'BEGIN { srand(s) } { print rand(), $1 }' |
+			sort -n | head -"$m" | awk '{ print $2 }' | sort -n | tr '\n' ' ')
+		ec_reload g "0 $len ec $k $m 16 0 $(ec_devs "$miss" $(seq 0 $((n - 1))))"
+		ecpy verify "$(vol g)" "$REF.g"
+		tap $? "geom $g: whole volume equal with members ${miss% } missing"
+		ecpy randwrite "$(vol g)" "$REF.g" --chunk 16 --k "$k" --ops 30 \
+			--lbs 512 --max-mib 1 --seed $((seed + 100)) >/dev/null &&
+			ecpy verify "$(vol g)" "$REF.g"
+		tap $? "geom $g: 30 small writes degraded, whole volume equal"
+		ec_remove g
+		tap $? "geom $g: remove"
+	done
+}
+
+for p in $PARTS; do
+	diag "part $p"
+	"part_$p"
+done
+hio_cleanup
+ec_cleanup
+tap_done
