@@ -20,14 +20,15 @@
 #           10+4 chunk-128 volume (45 slots per member): no deadlock (15a)
 #   noact   messages to a table whose first resume failed are refused and
 #           do not touch the kernel's wait queues or the members (6)
-# EC_STATE_ONLY="perm hang ..." runs a subset. Runs in the test VM.
+# EC_STATE_ONLY=perm,hang,... runs a subset. Runs in the test VM.
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
 
 E=${ECCTL:-$EC_ROOT/build/user/ecctl}
 NLFUZZ=${NLFUZZ:-$EC_ROOT/build/tests/nlfuzz}
 [ -x "$E" ] && [ -x "$NLFUZZ" ] || die "ecctl or nlfuzz not built (make user)"
-SECTIONS=${EC_STATE_ONLY:-perm hang health fail rate ppl noact}
+SECTIONS=${EC_STATE_ONLY:-perm,hang,health,fail,rate,ppl,noact}
+SECTIONS=${SECTIONS//,/ }
 T=$EC_TMP
 
 ec_setup 16 24576
