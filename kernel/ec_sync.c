@@ -373,7 +373,6 @@ int ec_sync_start(struct ec_vol *v)
 
 	if (v->sync_task)
 		return 0;
-	init_waitqueue_head(&v->sync_wait);
 	t = kthread_run(ec_sync_thread, v, "ec_sync/%s",
 			dm_device_name(dm_table_get_md(v->ti->table)));
 	if (IS_ERR(t))

@@ -229,6 +229,8 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	mutex_init(&v->sb_lock);
 	spin_lock_init(&v->lock);
 	INIT_WORK(&v->meta_work, ec_meta_work);
+	/* Messages can kick the sync thread before it ever started. */
+	init_waitqueue_head(&v->sync_wait);
 
 	ret = ec_parse_opts(v, ti, nopt, argv + 4);
 	if (ret)
@@ -456,6 +458,15 @@ static int ec_message(struct dm_target *ti, unsigned int argc, char **argv,
 	enum ec_action want;
 	unsigned int idx;
 
+	/*
+	 * A table whose first resume failed stays live and suspended: it
+	 * never read its members' final state, so it must not write them.
+	 */
+	if (!READ_ONCE(v->activated)) {
+		DMERR("%s: message refused: the table was never resumed successfully",
+		      dm_device_name(dm_table_get_md(ti->table)));
+		return -EBUSY;
+	}
 	if (argc == 2 && !strcasecmp(argv[0], "fail")) {
 		if (ec_parse_uint(argv[1], &idx) || idx >= v->n) {
 			DMERR("fail: member index %s is out of range", argv[1]);
