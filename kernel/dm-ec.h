@@ -261,6 +261,7 @@ void ec_sync_stop(struct ec_vol *v);
 void ec_sync_kick(struct ec_vol *v);
 int ec_sync_request(struct ec_vol *v, enum ec_action want);
 const char *ec_action_name(enum ec_action a);
+u64 ec_sync_rate_ns(u64 done, unsigned int rate);
 
 /* ec_netlink.c */
 int ec_nl_init(void);
