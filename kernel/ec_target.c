@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <linux/blkdev.h>
 #include <linux/log2.h>
+#include <linux/sched/mm.h>
 #include "dm-ec.h"
 
 #define EC_OPT_REBUILD		"rebuild"
@@ -559,6 +560,7 @@ static void ec_flush_all(struct ec_vol *v)
 static void ec_postsuspend(struct dm_target *ti)
 {
 	struct ec_vol *v = ti->private;
+	unsigned int noio = memalloc_noio_save();
 
 	/* All I/O has drained: the members are consistent. */
 	flush_work(&v->meta_work);
@@ -571,13 +573,14 @@ static void ec_postsuspend(struct dm_target *ti)
 	ec_flush_all(v);
 	v->clean = true;
 	ec_meta_commit(v);
+	memalloc_noio_restore(noio);
 }
 
 /*
  * The table was validated in the constructor without writing anything;
  * the superblocks (formatting blank members) are written only now.
  */
-static int ec_preresume(struct dm_target *ti)
+static int __ec_preresume(struct dm_target *ti)
 {
 	struct ec_vol *v = ti->private;
 	char *error = NULL;
@@ -635,9 +638,26 @@ static int ec_preresume(struct dm_target *ti)
 	return ec_meta_commit(v);
 }
 
+/*
+ * The device is suspended from presuspend until resume returns: memory
+ * reclaim must not wait for I/O to it (a frozen filesystem, swap on it),
+ * so nothing in between may allocate with __GFP_IO.
+ */
+static int ec_preresume(struct dm_target *ti)
+{
+	unsigned int noio = memalloc_noio_save();
+	int ret = __ec_preresume(ti);
+
+	memalloc_noio_restore(noio);
+	return ret;
+}
+
 static void ec_resume(struct dm_target *ti)
 {
+	unsigned int noio = memalloc_noio_save();
+
 	ec_sync_start(ti->private);
+	memalloc_noio_restore(noio);
 }
 
 static struct target_type ec_target = {
