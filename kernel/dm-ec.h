@@ -75,6 +75,7 @@ struct ec_vol {
 
 	/* table options */
 	unsigned long rebuild_opt;	/* members named by "rebuild <idx>" */
+	unsigned long rebuild_new;	/* of those, in sync before this load */
 	bool nosync;
 	unsigned int max_rebuild_rate;	/* KiB/s, 0 = unlimited */
 	unsigned int region_sectors;
@@ -196,6 +197,8 @@ struct ec_bio {
 /* ec_target.c */
 int ec_member_fail(struct ec_vol *v, unsigned int idx, const char *why);
 unsigned long ec_bad_mask(struct ec_vol *v);
+unsigned long ec_unsynced_mask(struct ec_vol *v);
+int ec_vol_fail_member(struct ec_vol *v, unsigned int idx);
 
 /* ec_target.c */
 int ec_target_register(void);

@@ -67,6 +67,9 @@
  *	DM_EC_A_MEMBER_INDEX: NLA_U8, 0..k+m-1
  * Refused (-EBUSY) when it would leave more than m members lost; failing
  * a member that is already failed or missing succeeds and does nothing.
+ * Members rebuilding count as lost (their data above the rebuild
+ * checkpoint is not there yet), so failing one of them is allowed.
+ * The reply comes once the failure is in the superblocks.
  *
  * DM_EC_CMD_SET_REBUILD_RATE (admin)
  * ----------------------------------
