@@ -89,11 +89,28 @@ static u8 ec_nl_mstate(struct ec_vol *v, unsigned int i)
 	return DM_EC_MSTATE_ACTIVE;
 }
 
-static u8 ec_nl_health(struct ec_vol *v, unsigned int lost)
+/*
+ * Members that may still fail before data is lost, over the whole volume:
+ * m less the members failed, missing or rebuilding (out of sync above
+ * rebuild_cp), and none while parity is not yet in sync (initial sync or
+ * a resync after a crash). -1 when data is lost already.
+ */
+static int ec_nl_redundancy(struct ec_vol *v)
 {
-	if (lost > v->m)
+	int r = v->m - hweight_long(ec_unsynced_mask(v));
+
+	if (r < 0)
+		return -1;
+	if (READ_ONCE(v->resync_cp) < v->rows * v->chunk_sectors)
+		return 0;
+	return r;
+}
+
+static u8 ec_nl_health(struct ec_vol *v, int redundancy)
+{
+	if (redundancy < 0)
 		return DM_EC_HEALTH_DATA_LOST;
-	return lost ? DM_EC_HEALTH_DEGRADED : DM_EC_HEALTH_OK;
+	return redundancy < v->m ? DM_EC_HEALTH_DEGRADED : DM_EC_HEALTH_OK;
 }
 
 /* The device-mapper name (dm_device_name() is the disk's, "dm-N"). */
@@ -152,6 +169,7 @@ cancel:
 static int ec_nl_put_volume(struct sk_buff *skb, struct ec_vol *v)
 {
 	unsigned int lost = hweight_long(ec_bad_mask(v)), i;
+	int redundancy = ec_nl_redundancy(v);
 	u32 flags = 0;
 	struct nlattr *nest;
 
@@ -179,7 +197,7 @@ static int ec_nl_put_volume(struct sk_buff *skb, struct ec_vol *v)
 			      DM_EC_A_PAD) ||
 	    nla_put_u64_64bit(skb, DM_EC_A_CACHE_MISSES,
 			      READ_ONCE(v->code->misses), DM_EC_A_PAD) ||
-	    nla_put_u8(skb, DM_EC_A_HEALTH, ec_nl_health(v, lost)) ||
+	    nla_put_u8(skb, DM_EC_A_HEALTH, ec_nl_health(v, redundancy)) ||
 	    nla_put_u8(skb, DM_EC_A_LOST, lost) ||
 	    nla_put_u32(skb, DM_EC_A_FLAGS, flags) ||
 	    nla_put_u32(skb, DM_EC_A_MAX_REBUILD_RATE,
@@ -187,7 +205,8 @@ static int ec_nl_put_volume(struct sk_buff *skb, struct ec_vol *v)
 	    nla_put_u64_64bit(skb, DM_EC_A_EVENTS, READ_ONCE(v->events),
 			      DM_EC_A_PAD) ||
 	    nla_put_u64_64bit(skb, DM_EC_A_SYNC_RUNS, READ_ONCE(v->nl.runs),
-			      DM_EC_A_PAD))
+			      DM_EC_A_PAD) ||
+	    nla_put_u8(skb, DM_EC_A_REDUNDANCY, max(redundancy, 0)))
 		return -EMSGSIZE;
 
 	if (READ_ONCE(v->nl.last_valid) &&
