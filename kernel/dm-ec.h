@@ -60,6 +60,7 @@ struct ec_nl_vol {
 	u64 last_time;			/* seconds since the epoch */
 	u64 last_mismatch;		/* sectors */
 	u64 runs;			/* runs ended since load */
+	atomic_t busy;			/* requests still using the volume */
 };
 
 struct ec_vol {

@@ -13,6 +13,7 @@
 /* Volumes whose constructor succeeded, in order of creation. */
 static LIST_HEAD(ec_nl_vols);
 static DEFINE_MUTEX(ec_nl_lock);
+static DECLARE_WAIT_QUEUE_HEAD(ec_nl_idle);	/* a volume's busy count hit 0 */
 static u64 ec_nl_next_id = 1;
 
 static struct genl_family ec_nl_family;
@@ -68,11 +69,13 @@ void ec_nl_vol_add(struct ec_vol *v)
 	mutex_unlock(&ec_nl_lock);
 }
 
+/* Off the list, no request finds it; wait for those still using it. */
 void ec_nl_vol_del(struct ec_vol *v)
 {
 	mutex_lock(&ec_nl_lock);
 	list_del(&v->nl.node);
 	mutex_unlock(&ec_nl_lock);
+	wait_event(ec_nl_idle, !atomic_read(&v->nl.busy));
 }
 
 static u8 ec_nl_mstate(struct ec_vol *v, unsigned int i)
@@ -324,6 +327,18 @@ static int ec_nl_dump_volumes(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * Changing a volume is what dm ioctls allow with CAP_SYS_ADMIN only;
+ * GENL_ADMIN_PERM checks CAP_NET_ADMIN, so check this too.
+ */
+static int ec_nl_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(info->extack, "changing a dm-ec volume needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
 static int ec_nl_set_action(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[DM_EC_A_SYNC_ACTION];
@@ -331,6 +346,9 @@ static int ec_nl_set_action(struct sk_buff *skb, struct genl_info *info)
 	struct ec_vol *v;
 	int ret;
 
+	ret = ec_nl_admin(skb, info);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_SYNC_ACTION)) {
 		NL_SET_ERR_MSG(info->extack, "an action (DM_EC_A_SYNC_ACTION) is required");
 		return -EINVAL;
@@ -375,14 +393,22 @@ out:
 	return ret;
 }
 
+/*
+ * The failure is on disk when the reply goes out, but the superblock
+ * writes are waited for with no lock held (the family has parallel_ops:
+ * no genl_mutex either): a member that hangs stalls this request only.
+ * The busy count keeps the volume from being destroyed meanwhile.
+ */
 static int ec_nl_fail_member(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[DM_EC_A_MEMBER_INDEX];
-	unsigned long bad;
 	struct ec_vol *v;
 	unsigned int idx;
-	int ret = 0;
+	int ret;
 
+	ret = ec_nl_admin(skb, info);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_MEMBER_INDEX)) {
 		NL_SET_ERR_MSG(info->extack, "a member index (DM_EC_A_MEMBER_INDEX) is required");
 		return -EINVAL;
@@ -401,18 +427,20 @@ static int ec_nl_fail_member(struct sk_buff *skb, struct genl_info *info)
 		ret = -ERANGE;
 		goto out;
 	}
-	bad = ec_bad_mask(v);
-	if (bad & BIT(idx))
-		goto out;
-	if (hweight_long(bad) >= v->m) {
+	ret = ec_vol_fail_member(v, idx);
+	if (ret < 0) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "refused: m members are already lost, failing another would lose data");
-		ret = -EBUSY;
+				    "refused: m members are already failed, missing or rebuilding, failing another would lose data");
 		goto out;
 	}
-	ec_member_fail(v, idx, "failed by request");
+	ret = 0;
+	atomic_inc(&v->nl.busy);
+	mutex_unlock(&ec_nl_lock);
 	flush_work(&v->meta_work);
 	ec_sync_kick(v);
+	if (atomic_dec_and_test(&v->nl.busy))
+		wake_up_all(&ec_nl_idle);
+	return 0;
 out:
 	mutex_unlock(&ec_nl_lock);
 	return ret;
@@ -421,8 +449,11 @@ out:
 static int ec_nl_set_rate(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ec_vol *v;
-	int ret = 0;
+	int ret;
 
+	ret = ec_nl_admin(skb, info);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_MAX_REBUILD_RATE)) {
 		NL_SET_ERR_MSG(info->extack, "a rate (DM_EC_A_MAX_REBUILD_RATE) is required");
 		return -EINVAL;
@@ -463,6 +494,8 @@ static struct genl_family ec_nl_family __ro_after_init = {
 	.version = DM_EC_GENL_VERSION,
 	.maxattr = DM_EC_A_MAX,
 	.policy = ec_nl_policy,
+	/* Requests serialise on ec_nl_lock, not on every family's mutex. */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.small_ops = ec_nl_ops,
 	.n_small_ops = ARRAY_SIZE(ec_nl_ops),

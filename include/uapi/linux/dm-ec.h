@@ -7,7 +7,8 @@
  * Attributes only ever get appended; the kernel rejects unknown ones
  * (strict validation), wrong types and out-of-range values, with an
  * extended ACK message naming the attribute. A request that fails changes
- * nothing. Commands that change state need CAP_NET_ADMIN.
+ * nothing. Commands that change state need CAP_NET_ADMIN (GENL_ADMIN_PERM)
+ * and CAP_SYS_ADMIN (as dm ioctls do).
  *
  * A volume is named in requests by DM_EC_A_NAME (the device-mapper name)
  * or DM_EC_A_DEV (its dev_t); when both are given they must agree.
