@@ -258,22 +258,22 @@ u64 ec_sync_rate_ns(u64 done, unsigned int rate)
 
 /*
  * A rebuild passes a slice whose region is clean on disk without copying
- * it, but the checkpoint must still move under the slice lock: a write
- * that marks the region dirty just after the test and has read the old
- * checkpoint would leave a rebuilding member's parity behind, below the
- * checkpoint. Under the lock, the write either came first (its bit is
- * seen: the slice is rebuilt) or comes after (it sees the checkpoint).
+ * it, but a write that marks the region dirty just after the test and has
+ * read the old checkpoint would leave a rebuilding member's parity behind,
+ * below the checkpoint. Every write sets its bit and then takes v->lock
+ * (ec_try_lock) before it reads the checkpoint: with the test and the move
+ * under v->lock, the write either came first (its bit is seen: the slice
+ * is rebuilt under its lock) or comes after (it sees the checkpoint).
  */
 static bool ec_sync_skip_clean(struct ec_vol *v, sector_t pos)
 {
-	sector_t row = div_u64(pos, v->chunk_sectors);
-	unsigned int s0 = pos - row * v->chunk_sectors;
-	struct ec_io *io = ec_io_get(v, row, s0, s0 + v->slice_sectors);
-	bool clean = !ec_bitmap_dirty(v, pos, v->slice_sectors);
+	bool clean;
 
+	spin_lock(&v->lock);
+	clean = !ec_bitmap_dirty(v, pos, v->slice_sectors);
 	if (clean)
 		WRITE_ONCE(v->rebuild_cp, pos + v->slice_sectors);
-	ec_io_put(io);
+	spin_unlock(&v->lock);
 	return clean;
 }
 
