@@ -137,6 +137,7 @@ sec_health() {
 	is "$(json ca 'd["health"]')" degraded "health: netlink health degraded while member 0 is out of sync"
 	is "$(ecctl_rc ca)" 3 "health: ecctl status exits 3 while member 0 is out of sync"
 	dmsetup message ect_ca 0 idle
+	"$NLFUZZ" rate ect_ca 0 >/dev/null
 	ec_wait_sync ca 300
 	tap $? "health: rebuild finishes"
 	is "$(ecctl_rc ca)" 0 "health: in sync again: exit 0"
