@@ -61,6 +61,7 @@ struct ec_nl_vol {
 	u64 last_time;			/* seconds since the epoch */
 	u64 last_mismatch;		/* sectors */
 	u64 runs;			/* runs ended since load */
+	atomic_t busy;			/* requests still using the volume */
 };
 
 struct ec_vol {
@@ -76,6 +77,7 @@ struct ec_vol {
 
 	/* table options */
 	unsigned long rebuild_opt;	/* members named by "rebuild <idx>" */
+	unsigned long rebuild_new;	/* of those, in sync before this load */
 	bool nosync;
 	unsigned int max_rebuild_rate;	/* KiB/s, 0 = unlimited */
 	unsigned int region_sectors;
@@ -208,6 +210,8 @@ struct ec_bio {
 /* ec_target.c */
 int ec_member_fail(struct ec_vol *v, unsigned int idx, const char *why);
 unsigned long ec_bad_mask(struct ec_vol *v);
+unsigned long ec_unsynced_mask(struct ec_vol *v);
+int ec_vol_fail_member(struct ec_vol *v, unsigned int idx);
 
 /* ec_target.c */
 int ec_target_register(void);
@@ -275,6 +279,7 @@ void ec_sync_stop(struct ec_vol *v);
 void ec_sync_kick(struct ec_vol *v);
 int ec_sync_request(struct ec_vol *v, enum ec_action want);
 const char *ec_action_name(enum ec_action a);
+u64 ec_sync_rate_ns(u64 done, unsigned int rate);
 
 /* ec_netlink.c */
 int ec_nl_init(void);

@@ -579,8 +579,7 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 		ret = -EIO;
 	if (werrs) {
 		/* Acknowledge only once the failure is on record. */
-		ec_meta_commit(v);
-		if (hweight_long(ec_bad_mask(v)) > v->m)
+		if (ec_meta_commit(v) || hweight_long(ec_bad_mask(v)) > v->m)
 			ret = -EIO;
 	}
 out:

@@ -238,6 +238,7 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 	    (v->sb_flags & DM_EC_SB_F_SYNCED))
 		DMWARN("volume was not shut down cleanly: resyncing parity");
 
+	v->rebuild_new = 0;
 	for (i = 0; i < v->n; i++) {
 		struct ec_member *mb = &v->mem[i];
 		u8 state = ref->member_state[i];
@@ -257,6 +258,8 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 		}
 		if (v->rebuild_opt & (1UL << i)) {
 			/* New or stale by request: rebuilt from scratch. */
+			if (state == DM_EC_MEMBER_ACTIVE)
+				v->rebuild_new |= 1UL << i;
 			if (state != DM_EC_MEMBER_REBUILDING ||
 			    !(valid & (1UL << i)))
 				v->rebuild_cp = 0;

@@ -13,6 +13,7 @@
 /* Volumes whose constructor succeeded, in order of creation. */
 static LIST_HEAD(ec_nl_vols);
 static DEFINE_MUTEX(ec_nl_lock);
+static DECLARE_WAIT_QUEUE_HEAD(ec_nl_idle);	/* a volume's busy count hit 0 */
 static u64 ec_nl_next_id = 1;
 
 static struct genl_family ec_nl_family;
@@ -68,11 +69,13 @@ void ec_nl_vol_add(struct ec_vol *v)
 	mutex_unlock(&ec_nl_lock);
 }
 
+/* Off the list, no request finds it; wait for those still using it. */
 void ec_nl_vol_del(struct ec_vol *v)
 {
 	mutex_lock(&ec_nl_lock);
 	list_del(&v->nl.node);
 	mutex_unlock(&ec_nl_lock);
+	wait_event(ec_nl_idle, !atomic_read(&v->nl.busy));
 }
 
 static u8 ec_nl_mstate(struct ec_vol *v, unsigned int i)
@@ -89,11 +92,28 @@ static u8 ec_nl_mstate(struct ec_vol *v, unsigned int i)
 	return DM_EC_MSTATE_ACTIVE;
 }
 
-static u8 ec_nl_health(struct ec_vol *v, unsigned int lost)
+/*
+ * Members that may still fail before data is lost, over the whole volume:
+ * m less the members failed, missing or rebuilding (out of sync above
+ * rebuild_cp), and none while parity is not yet in sync (initial sync or
+ * a resync after a crash). -1 when data is lost already.
+ */
+static int ec_nl_redundancy(struct ec_vol *v)
 {
-	if (lost > v->m)
+	int r = v->m - hweight_long(ec_unsynced_mask(v));
+
+	if (r < 0)
+		return -1;
+	if (READ_ONCE(v->resync_cp) < v->rows * v->chunk_sectors)
+		return 0;
+	return r;
+}
+
+static u8 ec_nl_health(struct ec_vol *v, int redundancy)
+{
+	if (redundancy < 0)
 		return DM_EC_HEALTH_DATA_LOST;
-	return lost ? DM_EC_HEALTH_DEGRADED : DM_EC_HEALTH_OK;
+	return redundancy < v->m ? DM_EC_HEALTH_DEGRADED : DM_EC_HEALTH_OK;
 }
 
 /* The device-mapper name (dm_device_name() is the disk's, "dm-N"). */
@@ -152,6 +172,7 @@ cancel:
 static int ec_nl_put_volume(struct sk_buff *skb, struct ec_vol *v)
 {
 	unsigned int lost = hweight_long(ec_bad_mask(v)), i;
+	int redundancy = ec_nl_redundancy(v);
 	u32 flags = 0;
 	struct nlattr *nest;
 
@@ -179,7 +200,7 @@ static int ec_nl_put_volume(struct sk_buff *skb, struct ec_vol *v)
 			      DM_EC_A_PAD) ||
 	    nla_put_u64_64bit(skb, DM_EC_A_CACHE_MISSES,
 			      READ_ONCE(v->code->misses), DM_EC_A_PAD) ||
-	    nla_put_u8(skb, DM_EC_A_HEALTH, ec_nl_health(v, lost)) ||
+	    nla_put_u8(skb, DM_EC_A_HEALTH, ec_nl_health(v, redundancy)) ||
 	    nla_put_u8(skb, DM_EC_A_LOST, lost) ||
 	    nla_put_u32(skb, DM_EC_A_FLAGS, flags) ||
 	    nla_put_u32(skb, DM_EC_A_MAX_REBUILD_RATE,
@@ -187,7 +208,8 @@ static int ec_nl_put_volume(struct sk_buff *skb, struct ec_vol *v)
 	    nla_put_u64_64bit(skb, DM_EC_A_EVENTS, READ_ONCE(v->events),
 			      DM_EC_A_PAD) ||
 	    nla_put_u64_64bit(skb, DM_EC_A_SYNC_RUNS, READ_ONCE(v->nl.runs),
-			      DM_EC_A_PAD))
+			      DM_EC_A_PAD) ||
+	    nla_put_u8(skb, DM_EC_A_REDUNDANCY, max(redundancy, 0)))
 		return -EMSGSIZE;
 
 	if (READ_ONCE(v->nl.last_valid) &&
@@ -305,6 +327,18 @@ static int ec_nl_dump_volumes(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * Changing a volume is what dm ioctls allow with CAP_SYS_ADMIN only;
+ * GENL_ADMIN_PERM checks CAP_NET_ADMIN, so check this too.
+ */
+static int ec_nl_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(info->extack, "changing a dm-ec volume needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
 static int ec_nl_set_action(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[DM_EC_A_SYNC_ACTION];
@@ -312,6 +346,9 @@ static int ec_nl_set_action(struct sk_buff *skb, struct genl_info *info)
 	struct ec_vol *v;
 	int ret;
 
+	ret = ec_nl_admin(skb, info);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_SYNC_ACTION)) {
 		NL_SET_ERR_MSG(info->extack, "an action (DM_EC_A_SYNC_ACTION) is required");
 		return -EINVAL;
@@ -356,14 +393,22 @@ out:
 	return ret;
 }
 
+/*
+ * The failure is on disk when the reply goes out, but the superblock
+ * writes are waited for with no lock held (the family has parallel_ops:
+ * no genl_mutex either): a member that hangs stalls this request only.
+ * The busy count keeps the volume from being destroyed meanwhile.
+ */
 static int ec_nl_fail_member(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[DM_EC_A_MEMBER_INDEX];
-	unsigned long bad;
 	struct ec_vol *v;
 	unsigned int idx;
-	int ret = 0;
+	int ret;
 
+	ret = ec_nl_admin(skb, info);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_MEMBER_INDEX)) {
 		NL_SET_ERR_MSG(info->extack, "a member index (DM_EC_A_MEMBER_INDEX) is required");
 		return -EINVAL;
@@ -382,18 +427,20 @@ static int ec_nl_fail_member(struct sk_buff *skb, struct genl_info *info)
 		ret = -ERANGE;
 		goto out;
 	}
-	bad = ec_bad_mask(v);
-	if (bad & BIT(idx))
-		goto out;
-	if (hweight_long(bad) >= v->m) {
+	ret = ec_vol_fail_member(v, idx);
+	if (ret < 0) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "refused: m members are already lost, failing another would lose data");
-		ret = -EBUSY;
+				    "refused: m members are already failed, missing or rebuilding, failing another would lose data");
 		goto out;
 	}
-	ec_member_fail(v, idx, "failed by request");
+	ret = 0;
+	atomic_inc(&v->nl.busy);
+	mutex_unlock(&ec_nl_lock);
 	flush_work(&v->meta_work);
 	ec_sync_kick(v);
+	if (atomic_dec_and_test(&v->nl.busy))
+		wake_up_all(&ec_nl_idle);
+	return 0;
 out:
 	mutex_unlock(&ec_nl_lock);
 	return ret;
@@ -402,8 +449,11 @@ out:
 static int ec_nl_set_rate(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ec_vol *v;
-	int ret = 0;
+	int ret;
 
+	ret = ec_nl_admin(skb, info);
+	if (ret)
+		return ret;
 	if (GENL_REQ_ATTR_CHECK(info, DM_EC_A_MAX_REBUILD_RATE)) {
 		NL_SET_ERR_MSG(info->extack, "a rate (DM_EC_A_MAX_REBUILD_RATE) is required");
 		return -EINVAL;
@@ -444,6 +494,8 @@ static struct genl_family ec_nl_family __ro_after_init = {
 	.version = DM_EC_GENL_VERSION,
 	.maxattr = DM_EC_A_MAX,
 	.policy = ec_nl_policy,
+	/* Requests serialise on ec_nl_lock, not on every family's mutex. */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.small_ops = ec_nl_ops,
 	.n_small_ops = ARRAY_SIZE(ec_nl_ops),

@@ -240,15 +240,51 @@ static int ec_sync_slice(struct ec_vol *v, enum ec_action act, sector_t pos)
 	return ret;
 }
 
+/*
+ * Time that done sectors take at rate KiB/s (two sectors a KiB), in ns,
+ * saturated. done * 512 * NSEC_PER_SEC would wrap after 2^64 / 512e9
+ * sectors (17.2 GiB), so whole seconds and the rest are taken apart.
+ */
+u64 ec_sync_rate_ns(u64 done, unsigned int rate)
+{
+	u64 per_s = 2 * (u64)rate, rem, sec;
+
+	sec = div64_u64_rem(done, per_s, &rem);
+	if (sec >= div_u64(U64_MAX, NSEC_PER_SEC) - 1)
+		return U64_MAX;
+	/* rem < 2^33 sectors: rem * NSEC_PER_SEC < 2^63 */
+	return sec * NSEC_PER_SEC + div64_u64(rem * NSEC_PER_SEC, per_s);
+}
+
+/*
+ * A rebuild passes a slice whose region is clean on disk without copying
+ * it, but a write that marks the region dirty just after the test and has
+ * read the old checkpoint would leave a rebuilding member's parity behind,
+ * below the checkpoint. Every write sets its bit and then takes v->lock
+ * (ec_try_lock) before it reads the checkpoint: with the test and the move
+ * under v->lock, the write either came first (its bit is seen: the slice
+ * is rebuilt under its lock) or comes after (it sees the checkpoint).
+ */
+static bool ec_sync_skip_clean(struct ec_vol *v, sector_t pos)
+{
+	bool clean;
+
+	spin_lock(&v->lock);
+	clean = !ec_bitmap_dirty(v, pos, v->slice_sectors);
+	if (clean)
+		WRITE_ONCE(v->rebuild_cp, pos + v->slice_sectors);
+	spin_unlock(&v->lock);
+	return clean;
+}
+
 static void ec_sync_throttle(struct ec_vol *v, u64 t0, sector_t done)
 {
+	unsigned int rate = READ_ONCE(v->max_rebuild_rate);
 	u64 want_ns, el;
 
-	if (!v->max_rebuild_rate)
+	if (!rate)
 		return;
-	/* done sectors at max_rebuild_rate KiB/s */
-	want_ns = div_u64((u64)done * 512 * NSEC_PER_SEC,
-			  (u64)v->max_rebuild_rate * 1024);
+	want_ns = ec_sync_rate_ns(done, rate);
 	el = ktime_get_ns() - t0;
 	if (want_ns > el)
 		schedule_timeout_interruptible(nsecs_to_jiffies(want_ns - el) + 1);
@@ -287,11 +323,12 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 		if (act == EC_ACT_REBUILD && ec_rebuild_members(v) != rebuilding)
 			break;	/* a member failed: start over with the new set */
 		/* After a crash, or for a stale member: only dirty regions. */
-		if ((act == EC_ACT_RESYNC && v->resync_bitmap) ||
-		    (act == EC_ACT_REBUILD && v->rebuild_bitmap)) {
-			if (!ec_bitmap_dirty(v, pos, v->slice_sectors))
-				goto next;
-		}
+		if (act == EC_ACT_RESYNC && v->resync_bitmap &&
+		    !ec_bitmap_dirty(v, pos, v->slice_sectors))
+			goto next;
+		if (act == EC_ACT_REBUILD && v->rebuild_bitmap &&
+		    ec_sync_skip_clean(v, pos))
+			goto next;
 		ret = ec_sync_slice(v, act, pos);
 		if (ret)
 			break;
@@ -373,7 +410,6 @@ int ec_sync_start(struct ec_vol *v)
 
 	if (v->sync_task)
 		return 0;
-	init_waitqueue_head(&v->sync_wait);
 	t = kthread_run(ec_sync_thread, v, "ec_sync/%s",
 			dm_device_name(dm_table_get_md(v->ti->table)));
 	if (IS_ERR(t))

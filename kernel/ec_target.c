@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <linux/blkdev.h>
 #include <linux/log2.h>
+#include <linux/sched/mm.h>
 #include "dm-ec.h"
 
 #define EC_OPT_REBUILD		"rebuild"
@@ -39,6 +40,51 @@ unsigned long ec_bad_mask(struct ec_vol *v)
 		    test_bit(EC_MF_FAILED, &v->mem[i].flags))
 			bad |= 1UL << i;
 	return bad;
+}
+
+/*
+ * Members whose data is not all there: failed, missing, or rebuilding
+ * (lost above rebuild_cp). Reads above rebuild_cp need all but these.
+ */
+unsigned long ec_unsynced_mask(struct ec_vol *v)
+{
+	unsigned long u = ec_bad_mask(v);
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (test_bit(EC_MF_REBUILD, &v->mem[i].flags))
+			u |= 1UL << i;
+	return u;
+}
+
+/*
+ * Fail a member by request (message or netlink). Refused when the members
+ * failed, missing or rebuilding would then be more than m: at a sector
+ * above rebuild_cp, reads need every member but those. Failing a member
+ * that is rebuilding loses nothing more. The check and the marking are
+ * one step under v->lock, so the two request paths cannot both pass it.
+ * Returns 1 if the member was failed now, 0 if it already was, -EBUSY.
+ */
+int ec_vol_fail_member(struct ec_vol *v, unsigned int idx)
+{
+	unsigned long u;
+	int ret = 0;
+
+	spin_lock(&v->lock);
+	u = ec_unsynced_mask(v);
+	if (ec_bad_mask(v) & (1UL << idx))
+		goto out;
+	if (hweight_long(u | 1UL << idx) > v->m) {
+		DMERR("%s: fail %u refused: %u members failed, missing or rebuilding, m = %u",
+		      dm_device_name(dm_table_get_md(v->ti->table)), idx,
+		      (unsigned int)hweight_long(u), v->m);
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = ec_member_fail(v, idx, "failed by request");
+out:
+	spin_unlock(&v->lock);
+	return ret;
 }
 
 /*
@@ -229,6 +275,8 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	mutex_init(&v->sb_lock);
 	spin_lock_init(&v->lock);
 	INIT_WORK(&v->meta_work, ec_meta_work);
+	/* Messages can kick the sync thread before it ever started. */
+	init_waitqueue_head(&v->sync_wait);
 
 	ret = ec_parse_opts(v, ti, nopt, argv + 4);
 	if (ret)
@@ -298,6 +346,13 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ret = ec_meta_load(v, &ti->error, false);
 	if (ret)
 		goto bad;
+	/* "rebuild" of a member in sync must leave the data readable. */
+	if (v->rebuild_new && hweight_long(ec_unsynced_mask(v)) > v->m) {
+		ec_err(ti, "ec: rebuild: %u members failed, missing or rebuilding: more than m = %u, the data would be lost",
+		       (unsigned int)hweight_long(ec_unsynced_mask(v)), v->m);
+		ret = -EINVAL;
+		goto bad;
+	}
 	if (ti->len > (sector_t)k * v->data_sectors) {
 		ec_err(ti, "ec: length %llu is more than k * member data area = %llu sectors",
 		       (unsigned long long)ti->len,
@@ -455,20 +510,25 @@ static int ec_message(struct dm_target *ti, unsigned int argc, char **argv,
 	struct ec_vol *v = ti->private;
 	enum ec_action want;
 	unsigned int idx;
+	int ret;
 
+	/*
+	 * A table whose first resume failed stays live and suspended: it
+	 * never read its members' final state, so it must not write them.
+	 */
+	if (!READ_ONCE(v->activated)) {
+		DMERR("%s: message refused: the table was never resumed successfully",
+		      dm_device_name(dm_table_get_md(ti->table)));
+		return -EBUSY;
+	}
 	if (argc == 2 && !strcasecmp(argv[0], "fail")) {
 		if (ec_parse_uint(argv[1], &idx) || idx >= v->n) {
 			DMERR("fail: member index %s is out of range", argv[1]);
 			return -EINVAL;
 		}
-		if (ec_bad_mask(v) & (1UL << idx))
-			return 0;
-		if (hweight_long(ec_bad_mask(v)) >= v->m) {
-			DMERR("fail %u: refused, %u members are already lost and m is %u",
-			      idx, (unsigned int)hweight_long(ec_bad_mask(v)), v->m);
-			return -EBUSY;
-		}
-		ec_member_fail(v, idx, "failed by request");
+		ret = ec_vol_fail_member(v, idx);
+		if (ret < 0)
+			return ret;
 		flush_work(&v->meta_work);
 		ec_sync_kick(v);
 		return 0;
@@ -548,6 +608,7 @@ static void ec_flush_all(struct ec_vol *v)
 static void ec_postsuspend(struct dm_target *ti)
 {
 	struct ec_vol *v = ti->private;
+	unsigned int noio = memalloc_noio_save();
 
 	/* All I/O has drained: the members are consistent. */
 	flush_work(&v->meta_work);
@@ -560,13 +621,14 @@ static void ec_postsuspend(struct dm_target *ti)
 	ec_flush_all(v);
 	v->clean = true;
 	ec_meta_commit(v);
+	memalloc_noio_restore(noio);
 }
 
 /*
  * The table was validated in the constructor without writing anything;
  * the superblocks (formatting blank members) are written only now.
  */
-static int ec_preresume(struct dm_target *ti)
+static int __ec_preresume(struct dm_target *ti)
 {
 	struct ec_vol *v = ti->private;
 	char *error = NULL;
@@ -624,9 +686,26 @@ static int ec_preresume(struct dm_target *ti)
 	return ec_meta_commit(v);
 }
 
+/*
+ * The device is suspended from presuspend until resume returns: memory
+ * reclaim must not wait for I/O to it (a frozen filesystem, swap on it),
+ * so nothing in between may allocate with __GFP_IO.
+ */
+static int ec_preresume(struct dm_target *ti)
+{
+	unsigned int noio = memalloc_noio_save();
+	int ret = __ec_preresume(ti);
+
+	memalloc_noio_restore(noio);
+	return ret;
+}
+
 static void ec_resume(struct dm_target *ti)
 {
+	unsigned int noio = memalloc_noio_save();
+
 	ec_sync_start(ti->private);
+	memalloc_noio_restore(noio);
 }
 
 static struct target_type ec_target = {

@@ -7,7 +7,8 @@
  * Attributes only ever get appended; the kernel rejects unknown ones
  * (strict validation), wrong types and out-of-range values, with an
  * extended ACK message naming the attribute. A request that fails changes
- * nothing. Commands that change state need CAP_NET_ADMIN.
+ * nothing. Commands that change state need CAP_NET_ADMIN (GENL_ADMIN_PERM)
+ * and CAP_SYS_ADMIN (as dm ioctls do).
  *
  * A volume is named in requests by DM_EC_A_NAME (the device-mapper name)
  * or DM_EC_A_DEV (its dev_t); when both are given they must agree.
@@ -41,6 +42,9 @@
  *	DM_EC_A_LAST_TIME: NLA_U64, when it ended, seconds since the epoch
  *	DM_EC_A_LAST_MISMATCH: NLA_U64, mismatched sectors it found
  *	DM_EC_A_SYNC_RUNS: NLA_U64, sync/rebuild/check runs ended since load
+ *	DM_EC_A_REDUNDANCY: NLA_U8, members that may still fail before data
+ *		is lost, 0..m: m less the members failed, missing or
+ *		rebuilding, 0 while parity is being resynced or data is lost
  *	DM_EC_A_MEMBERS: NLA_NESTED
  *		0: NLA_NESTED (the array index is the member index)
  *			DM_EC_MEMBER_A_INDEX: NLA_U8, slot, 0..k+m-1
@@ -67,6 +71,9 @@
  *	DM_EC_A_MEMBER_INDEX: NLA_U8, 0..k+m-1
  * Refused (-EBUSY) when it would leave more than m members lost; failing
  * a member that is already failed or missing succeeds and does nothing.
+ * Members rebuilding count as lost (their data above the rebuild
+ * checkpoint is not there yet), so failing one of them is allowed.
+ * The reply comes once the failure is in the superblocks.
  *
  * DM_EC_CMD_SET_REBUILD_RATE (admin)
  * ----------------------------------
@@ -139,6 +146,7 @@ enum dm_ec_attr {
 	DM_EC_A_MEMBER_INDEX,
 	DM_EC_A_EVENT,
 	DM_EC_A_SYNC_RUNS,
+	DM_EC_A_REDUNDANCY,
 	__DM_EC_A_LAST,
 	DM_EC_A_MAX = __DM_EC_A_LAST - 1
 };
@@ -181,6 +189,7 @@ enum dm_ec_mstate {
 /* DM_EC_A_HEALTH */
 enum dm_ec_health {
 	DM_EC_HEALTH_OK,		/* no member lost */
+	/* 1..m lost, or members out of sync (DM_EC_A_REDUNDANCY < m) */
 	DM_EC_HEALTH_DEGRADED,		/* 1..m lost: all data readable */
 	DM_EC_HEALTH_DATA_LOST,		/* more than m lost */
 	__DM_EC_HEALTH_LAST,
