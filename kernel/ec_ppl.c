@@ -146,19 +146,17 @@ static void ec_ppl_begin(struct ec_vol *v)
  * slice's previous entry (free by now: the row lock serialises the slice's
  * writes, but wait if its release is still on the way), else an empty
  * one, else any free one, whose slice is consistent (its write completed).
+ * Returns the slot or -1; log_lock held, nothing changed.
  */
-static bool ec_ppl_slot_try(struct ec_vol *v, unsigned int member, u64 key,
-			    u16 *slot)
+static int ec_ppl_slot_find(struct ec_vol *v, unsigned int member, u64 key)
 {
 	unsigned long *map = ec_ppl_slots_of(v, member);
 	u64 *keys = v->log_keys + (size_t)member * v->log_nslots;
 	unsigned int s, empty = UINT_MAX, any = UINT_MAX;
-	bool ok = true;
 
-	spin_lock(&v->log_lock);
 	for (s = 0; s < v->log_nslots; s++) {
 		if (keys[s] == key)
-			break;
+			return test_bit(s, map) ? -1 : s;
 		if (test_bit(s, map))
 			continue;
 		if (keys[s] == EC_PPL_NOKEY && empty == UINT_MAX)
@@ -166,18 +164,45 @@ static bool ec_ppl_slot_try(struct ec_vol *v, unsigned int member, u64 key,
 		else if (any == UINT_MAX)
 			any = s;
 	}
-	if (s < v->log_nslots)
-		ok = !test_bit(s, map);
-	else
-		s = empty != UINT_MAX ? empty : any;
-	ok = ok && s < v->log_nslots;
-	if (ok) {
-		__set_bit(s, map);
-		keys[s] = key;
-		*slot = s;
+	s = empty != UINT_MAX ? empty : any;
+	return s < v->log_nslots ? s : -1;
+}
+
+/*
+ * The slots of all parity blocks in logmask, in one step or none: an io
+ * never waits for a slot while it holds another, so ios that log on
+ * overlapping rings of members cannot wait for each other in a circle.
+ */
+static bool ec_ppl_slots_try(struct ec_io *io, u32 logmask)
+{
+	struct ec_vol *v = io->v;
+	int slot[EC_MAX_M];
+	unsigned int b;
+
+	spin_lock(&v->log_lock);
+	for (b = v->k; b < v->n; b++) {
+		if (!(logmask & (1U << b)))
+			continue;
+		slot[b - v->k] = ec_ppl_slot_find(v, ec_member_of(v, io->row, b),
+						  io->key);
+		if (slot[b - v->k] < 0) {
+			spin_unlock(&v->log_lock);
+			return false;
+		}
 	}
+	for (b = v->k; b < v->n; b++) {
+		unsigned int member = ec_member_of(v, io->row, b);
+		int s = slot[b - v->k];
+
+		if (!(logmask & (1U << b)))
+			continue;
+		__set_bit(s, ec_ppl_slots_of(v, member));
+		v->log_keys[(size_t)member * v->log_nslots + s] = io->key;
+		io->log_slot[b - v->k] = s;
+	}
+	io->log_mask |= logmask;
 	spin_unlock(&v->log_lock);
-	return ok;
+	return true;
 }
 
 /* Give back the entries of io: its writes are done (or not issued). */
@@ -288,14 +313,7 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 	e->crc = cpu_to_le32(ec_crc32c(0, e, offsetof(struct dm_ec_log_entry,
 						      crc)));
 
-	for (b = v->k; b < v->n; b++) {
-		if (!(logmask & (1U << b)))
-			continue;
-		wait_event(v->log_wait,
-			   ec_ppl_slot_try(v, ec_member_of(v, io->row, b),
-					   io->key, &io->log_slot[b - v->k]));
-		io->log_mask |= 1U << b;
-	}
+	wait_event(v->log_wait, ec_ppl_slots_try(io, logmask));
 
 	ec_io_begin(io);
 	for (b = v->k; b < v->n; b++) {
