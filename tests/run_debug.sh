@@ -22,7 +22,7 @@ LOG=$B/test-logs
 mkdir -p "$LOG"
 K=$B/debug-kernel
 KO=$B/debug-mod/dm-ec.ko
-[ -s "$K/vmlinux" ] || { echo "no debug kernel: make debug-kernel" >&2; exit 2; }
+[ -s "$K/bzImage" ] || { echo "no debug kernel: make debug-kernel" >&2; exit 2; }
 [ -f "$KO" ] || { echo "no $KO: make module-debug" >&2; exit 2; }
 
 scripts=()

@@ -23,7 +23,7 @@
 #          extracted by scripts/deps.sh under build/arm64/lib/modules.
 #
 # --kernel DIR (x86_64) boots another kernel instead of Debian's: DIR holds
-# `vmlinux` (booted through its PVH entry), `kver` (its release) and
+# `bzImage`, `kver` (its release) and
 # `root/lib/modules/<kver>/` (depmod'ed), as scripts/debug-kernel.sh leaves
 # build/debug-kernel/. The guest's /lib/modules is then a tmpfs holding
 # just that kernel's modules, so modprobe in the chroot finds them.
@@ -153,7 +153,7 @@ x86_64)
 		kdir=$(cd "$kdir" 2>/dev/null && pwd) || die "--kernel: no such directory"
 		[ -s "$kdir/kver" ] || die "--kernel $kdir: no kver file (scripts/debug-kernel.sh)"
 		kver=$(cat "$kdir/kver")
-		kernel=$kdir/vmlinux
+		kernel=$kdir/bzImage
 		moddir=$kdir/root/lib/modules
 	fi
 	;;
@@ -223,7 +223,8 @@ mod_visit() {
 	MOD_SEEN[$n]=1
 	if [ -z "${MOD_PATH[$n]:-}" ]; then
 		# shellcheck disable=SC2001
-		if sed 's/-/_/g' "$2/modules.builtin" | grep -q "/$n\.ko$"; then
+		# (grep reads all: with pipefail, an early exit would fail sed)
+		if sed 's/-/_/g' "$2/modules.builtin" | grep "/$n\.ko$" >/dev/null; then
 			return 0
 		fi
 		die "module $n is neither in $2/modules.dep nor built in"
