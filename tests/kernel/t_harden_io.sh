@@ -15,18 +15,21 @@
 #          allocation fail, so the reserve path of ec_io_alloc() runs: 16
 #          fio writers on a degraded volume, then during rebuild, check and
 #          repair; verify, check 0, whole-volume compares.
+# bmflush: a member whose flush fails when the bitmap's lazy clearing
+#          flushes every member is failed and no bit is cleared (issue 11,
+#          item 12; the old module cleared the bits on the other members).
 # geom:    28+4, 31+1, 16+4, 3+3, 2+2, 1+1 over dm-linear slices of the RAM
 #          disks (32 members): initial resync, random fill, small unaligned
 #          writes, check, m members missing: whole volume compared.
 #
-# EC_HIO_PARTS selects parts (default "flush,md,reserve,geom"),
+# EC_HIO_PARTS selects parts (default "flush,bmflush,md,reserve,geom"),
 # EC_HIO_GEOM the geometries of part geom (comma separated).
 
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
 
 command -v fio >/dev/null || die "fio not installed"
-PARTS=${EC_HIO_PARTS:-flush,md,reserve,geom}
+PARTS=${EC_HIO_PARTS:-flush,bmflush,md,reserve,geom}
 PARTS=${PARTS//,/ }
 GEOMS=${EC_HIO_GEOM:-16+4,3+3,2+2,1+1,31+1,28+4}
 GEOMS=${GEOMS//,/ }
@@ -112,6 +115,49 @@ part_flush() {
 	done
 	tap $bad "flush: 3 s later the superblocks say FAILED (the commit did happen)"
 	member_set_linear 7
+	member_set_linear 5
+	ec_remove f
+	losetup -d "$loop"
+}
+
+# ---------------------------------------------------------------------------
+# bm_bits DEV: the number of set bits in the first bitmap page of DEV
+bm_bits() {
+	dd if="$1" bs=512 skip=16 count=8 status=none |
+		python3 -c 'import sys; print(sum(bin(b).count("1") for b in sys.stdin.buffer.read()))'
+}
+
+part_bmflush() {
+	local loop b0 b13 mark
+	# As in part flush: member 5 on a loop device, so flushes reach it.
+	ec_modprobe loop
+	truncate -s $((MSZ * 512)) "$EC_TMP/m5.img" &&
+		loop=$(losetup -f --show "$EC_TMP/m5.img") &&
+		member_swap 5 "0 $MSZ linear $loop 0"
+	tap $? "bmflush: member 5 on loop device ${loop:-?}" || return
+	fresh_volume "$(ec_devs "" $ALL14)" || { not_ok "bmflush: create volume"; return; }
+	mark=$(kmsg_mark)
+	# one write: its region's bit goes to disk on every member
+	dd if=/dev/urandom of="$(vol f)" bs=4k count=1 seek=100 oflag=direct status=none
+	tap $? "bmflush: a 4 KiB write"
+	b0=$(bm_bits /dev/ram0)
+	[ "$b0" -ge 1 ]
+	tap $? "bmflush: its region is dirty in member 0's bitmap ($b0 bits)"
+	# Before the lazy clearing (5 s after the last write) flushes every
+	# member, member 5 starts failing writes and flushes.
+	ec_modprobe dm-flakey
+	member_swap 5 "0 $MSZ flakey $loop 0 0 3600 1 error_writes"
+	tap $? "bmflush: member 5 fails every write and flush"
+	sleep 9
+	is "$(ec_health f | cut -c6)" D "bmflush: member 5 is D after the clearing pass"
+	b0=$(bm_bits /dev/ram0)
+	b13=$(bm_bits /dev/ram13)
+	[ "$b0" -ge 1 ] && [ "$b13" -ge 1 ]
+	tap $? "bmflush: a failed flush clears no bit (members 0, 13: $b0, $b13 bits)" \
+		"the bits were cleared although member 5's flush failed: its cached writes may be lost"
+	kmsg_since "$mark" | grep -q "member 5 .*failed: flush error"
+	tap $? "bmflush: the kernel log says member 5 failed on a flush error" \
+		"$(kmsg_since "$mark" | grep 'member 5' | head -3)"
 	member_set_linear 5
 	ec_remove f
 	losetup -d "$loop"
