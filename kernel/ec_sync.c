@@ -287,7 +287,8 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 		if (act == EC_ACT_REBUILD && ec_rebuild_members(v) != rebuilding)
 			break;	/* a member failed: start over with the new set */
 		/* After a crash, or for a stale member: only dirty regions. */
-		if ((act == EC_ACT_RESYNC && v->resync_bitmap) ||
+		if ((act == EC_ACT_RESYNC && v->resync_bitmap &&
+		     pos < v->resync_bm_end) ||
 		    (act == EC_ACT_REBUILD && v->rebuild_bitmap)) {
 			if (!ec_bitmap_dirty(v, pos, v->slice_sectors))
 				goto next;
