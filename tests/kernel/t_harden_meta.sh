@@ -8,7 +8,7 @@
 # initial sync with a torn stripe below the checkpoint (its bitmap bit set).
 # Each must be refused naming the member, or assemble with data that reads
 # back exactly (random data, whole-volume compare), with no kernel warning.
-# EC_HARDEN_CASES="3 4 5 8" (the default) picks the cases.
+# EC_HARDEN_CASES=3,4,5,8 (the default) picks the cases.
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
 
@@ -24,7 +24,8 @@ ec_setup $N "$MS"
 ec_wipe "$MS" $(seq 0 $((N - 1))) || die "cannot zero the RAM disks"
 DEVS=$(ec_devs "" $(seq 0 $((N - 1))))
 TABLE=$(ec_table $LEN $K $M $CHUNK "" $DEVS)
-CASES=" ${EC_HARDEN_CASES:-3 4 5 8} "
+CASES=" ${EC_HARDEN_CASES:-3,4,5,8} "
+CASES=${CASES//,/ }
 want() { [[ $CASES == *" $1 "* ]]; }
 
 # sbpatch DEV KEY=VALUE...: set superblock fields in both copies (crc
