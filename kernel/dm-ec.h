@@ -128,6 +128,7 @@ struct ec_vol {
 	atomic64_t repaired;		/* sectors rewritten by the last repair */
 	unsigned long last_cp;		/* jiffies of last checkpoint */
 	bool resync_bitmap;		/* resync only regions dirty in bm_disk */
+	sector_t resync_bm_end;		/* ... below this; all from there on */
 	bool rebuild_bitmap;		/* rebuild only regions dirty in bm_disk */
 
 	/* write-intent bitmap (ec_bitmap.c) */
@@ -218,7 +219,7 @@ int ec_target_register(void);
 void ec_target_unregister(void);
 
 /* ec_meta.c */
-int ec_meta_load(struct ec_vol *v, char **error, bool verbose);
+int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose);
 int ec_meta_commit(struct ec_vol *v);
 u32 ec_crc32c(u32 crc, const void *buf, size_t len);
 

@@ -163,9 +163,18 @@ void ec_bitmap_clear_idle(struct ec_vol *v)
 	spin_unlock(&v->bm_lock);
 	if (!any)
 		goto out;
-	for (i = 0; i < v->n; i++)
-		if (!(ec_bad_mask(v) & (1UL << i)))
-			blkdev_issue_flush(v->mem[i].dev->bdev);
+	for (i = 0; i < v->n; i++) {
+		if (ec_bad_mask(v) & (1UL << i))
+			continue;
+		if (blkdev_issue_flush(v->mem[i].dev->bdev)) {
+			/*
+			 * Its writes may not be on the medium: fail it; with a
+			 * member failed nothing is cleared (ec_bm_may_clear).
+			 */
+			atomic_inc(&v->mem[i].write_errors);
+			ec_member_fail(v, i, "flush error");
+		}
+	}
 	if (!ec_bm_may_clear(v))
 		goto out;
 	spin_lock(&v->bm_lock);

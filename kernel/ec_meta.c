@@ -6,6 +6,7 @@
  */
 #include <linux/blkdev.h>
 #include <linux/crc32c.h>
+#include <linux/overflow.h>
 #include <linux/random.h>
 #include <linux/timekeeping.h>
 #include "dm-ec.h"
@@ -86,11 +87,66 @@ static bool ec_sb_geometry_ok(struct ec_vol *v, const struct dm_ec_sb *sb)
 	       le64_to_cpu(sb->data_offset) == DM_EC_DATA_OFFSET;
 }
 
-int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
+/*
+ * Is the superblock's description of the member layout one this module
+ * can use on member i? Every field used later is range-checked here, in
+ * 64 bits and without overflow; a member is never trusted. Returns the
+ * reason or NULL.
+ */
+static const char *ec_sb_layout_bad(struct ec_vol *v, const struct dm_ec_sb *sb,
+				    unsigned int i)
+{
+	u64 ds = le64_to_cpu(sb->data_sectors), size, vol;
+	u32 region = le32_to_cpu(sb->region_sectors);
+
+	if (!ds || ds % v->chunk_sectors)
+		return "has a superblock with an invalid data area size";
+	size = bdev_nr_sectors(v->mem[i].dev->bdev);
+	if (size < DM_EC_DATA_OFFSET || ds > size - DM_EC_DATA_OFFSET)
+		return "is smaller than the data area its superblock gives";
+	if (check_mul_overflow(ds, (u64)v->k, &vol) || vol > (u64)LLONG_MAX >> 9)
+		return "has a superblock with an impossibly large data area";
+	/* 0: the table's region size (older superblocks) */
+	if (region && (!is_power_of_2(region) || region < 8 ||
+		       region > (1U << 30)))
+		return "has a superblock with an invalid region size";
+	if (le32_to_cpu(sb->bitmap_sectors) > DM_EC_BITMAP_MAX_SECTORS ||
+	    le64_to_cpu(sb->bitmap_offset) != DM_EC_BITMAP_OFFSET ||
+	    le64_to_cpu(sb->log_offset) != DM_EC_LOG_OFFSET ||
+	    le64_to_cpu(sb->log_sectors) != DM_EC_DATA_OFFSET - DM_EC_LOG_OFFSET)
+		return "has a superblock with an invalid bitmap or log area";
+	return NULL;
+}
+
+/*
+ * A checkpoint only says how much work is left, and a crashed machine's
+ * checkpoint must still assemble, so a bad one is never refused: one not
+ * on a slice boundary is rounded down (redoing a slice is harmless), one
+ * past the data area restarts the work from the start.
+ */
+static sector_t ec_sb_checkpoint(struct ec_vol *v, u64 cp, const char *what,
+				 bool verbose)
+{
+	if (cp > v->data_sectors) {
+		if (verbose)
+			DMWARN("%s checkpoint %llu is past the data area (%llu): starting over",
+			       what, (unsigned long long)cp,
+			       (unsigned long long)v->data_sectors);
+		return 0;
+	}
+	if (cp % v->slice_sectors) {
+		if (verbose)
+			DMWARN("%s checkpoint %llu is not on a slice boundary: rounded down",
+			       what, (unsigned long long)cp);
+		cp -= cp % v->slice_sectors;
+	}
+	return cp;
+}
+
+int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 {
 	struct dm_ec_sb *sbs, *ref = NULL;
 	unsigned long blank = 0, valid = 0, unreadable = 0;
-	static char msg[160];
 	const char *why = NULL;
 	struct page *page;
 	unsigned int i;
@@ -98,8 +154,9 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 
 	sbs = kvcalloc(v->n, sizeof(*sbs), GFP_KERNEL);
 	page = alloc_page(GFP_KERNEL);
+	msg[0] = 0;
 	if (!sbs || !page) {
-		*error = "ec: out of memory";
+		strscpy(msg, "ec: out of memory", msglen);
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -134,10 +191,9 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 			if (unreadable & (1UL << i))
 				set_bit(EC_MF_FAILED, &v->mem[i].flags);
 		if (hweight_long(ec_bad_mask(v)) > v->m) {
-			snprintf(msg, sizeof(msg),
+			snprintf(msg, msglen,
 				 "ec: a new volume with %u of %u members missing: at most m = %u may be",
 				 (unsigned int)hweight_long(ec_bad_mask(v)), v->n, v->m);
-			*error = msg;
 			ret = -EINVAL;
 			goto out;
 		}
@@ -170,21 +226,18 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 			why = "has a different geometry (k, m or chunk_sectors)";
 			goto bad_member;
 		}
-		if (!le64_to_cpu(sb->data_sectors) ||
-		    le64_to_cpu(sb->data_sectors) % v->chunk_sectors) {
-			why = "has a superblock with an invalid data area size";
+		why = ec_sb_layout_bad(v, sb, i);
+		if (why)
 			goto bad_member;
-		}
 		if (sb->data_sectors != ref->data_sectors) {
 			why = "has a data area size that differs from the other members'";
 			goto bad_member;
 		}
 		if (le32_to_cpu(sb->member_index) != i) {
-			snprintf(msg, sizeof(msg),
+			snprintf(msg, msglen,
 				 "ec: member %u (%s) is member %u of its volume",
 				 i, v->mem[i].dev->name,
 				 le32_to_cpu(sb->member_index));
-			*error = msg;
 			ret = -EINVAL;
 			goto out;
 		}
@@ -196,22 +249,20 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 	}
 	for (i = 0; i < v->n; i++) {
 		if ((blank & (1UL << i)) && !(v->rebuild_opt & (1UL << i))) {
-			snprintf(msg, sizeof(msg),
+			snprintf(msg, msglen,
 				 "ec: member %u (%s) is blank; add 'rebuild %u' to rebuild it",
 				 i, v->mem[i].dev->name, i);
-			*error = msg;
 			ret = -EINVAL;
 			goto out;
 		}
 	}
-	if (le64_to_cpu(ref->data_sectors) > v->data_sectors) {
-		why = "is smaller than the volume's data area";
-		for (i = 0; i < v->n; i++)
-			if (v->mem[i].dev &&
-			    bdev_nr_sectors(v->mem[i].dev->bdev) <
-			    DM_EC_DATA_OFFSET + le64_to_cpu(ref->data_sectors))
-				goto bad_member;
-	}
+	/* Blank members and members with a bad superblock alike. */
+	why = "is smaller than the volume's data area";
+	for (i = 0; i < v->n; i++)
+		if (v->mem[i].dev && !(unreadable & (1UL << i)) &&
+		    bdev_nr_sectors(v->mem[i].dev->bdev) - DM_EC_DATA_OFFSET <
+		    le64_to_cpu(ref->data_sectors))
+			goto bad_member;
 
 	memcpy(v->array_uuid, ref->array_uuid, 16);
 	v->data_sectors = le64_to_cpu(ref->data_sectors);
@@ -221,12 +272,28 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 	v->events = le64_to_cpu(ref->events);
 	v->ctime = le64_to_cpu(ref->ctime);
 	v->sb_flags = le32_to_cpu(ref->flags);
-	v->rebuild_cp = le64_to_cpu(ref->rebuild_cp);
+	v->rebuild_cp = ec_sb_checkpoint(v, le64_to_cpu(ref->rebuild_cp),
+					 "rebuild", verbose);
 	v->log_gen = le64_to_cpu(ref->log_gen);
 	v->resync_bitmap = false;
+	v->resync_bm_end = (sector_t)-1;
 	v->rebuild_bitmap = true;
-	if (!(v->sb_flags & DM_EC_SB_F_SYNCED)) {
-		v->resync_cp = le64_to_cpu(ref->resync_cp);
+	if (!(v->sb_flags & DM_EC_SB_F_SYNCED) &&
+	    !(v->sb_flags & DM_EC_SB_F_CLEAN)) {
+		/*
+		 * A crash during the initial sync: above the checkpoint all is
+		 * resynced anyway, but below it writes made after the sync
+		 * passed may be torn. Their bits are set (nothing is cleared
+		 * before the sync completes): resync those regions from the
+		 * start, then everything from the checkpoint on.
+		 */
+		v->resync_bm_end = ec_sb_checkpoint(v, le64_to_cpu(ref->resync_cp),
+						    "resync", verbose);
+		v->resync_cp = 0;
+		v->resync_bitmap = true;
+	} else if (!(v->sb_flags & DM_EC_SB_F_SYNCED)) {
+		v->resync_cp = ec_sb_checkpoint(v, le64_to_cpu(ref->resync_cp),
+						"resync", verbose);
 	} else if (!(v->sb_flags & DM_EC_SB_F_CLEAN)) {
 		/* Unclean shutdown: resync the regions the bitmap names. */
 		v->resync_cp = 0;
@@ -287,9 +354,8 @@ int ec_meta_load(struct ec_vol *v, char **error, bool verbose)
 	goto out;
 
 bad_member:
-	snprintf(msg, sizeof(msg), "ec: member %u (%s) %s", i,
+	snprintf(msg, msglen, "ec: member %u (%s) %s", i,
 		 v->mem[i].dev ? v->mem[i].dev->name : "-", why);
-	*error = msg;
 	if (ret >= 0)
 		ret = -EINVAL;
 out:

@@ -471,7 +471,7 @@ static int ec_ppl_replay_member(struct ec_vol *v, struct ec_ppl_scratch *s,
 
 	s->nents = 0;
 	for (slot = 0; slot < v->log_nslots; slot++) {
-		u32 first, nr, parity;
+		u32 first, nr, parity, written, flags;
 		u64 row;
 
 		ret = ec_ppl_rw(v, member, ec_ppl_slot_sector(v, slot), &s->hdr,
@@ -487,14 +487,23 @@ static int ec_ppl_replay_member(struct ec_vol *v, struct ec_ppl_scratch *s,
 		first = le32_to_cpu(e->first_sector);
 		nr = le32_to_cpu(e->nr_sectors);
 		parity = le32_to_cpu(e->parity);
+		written = le32_to_cpu(e->written);
+		flags = le32_to_cpu(e->flags);
+		/*
+		 * Nothing in an entry is trusted: every field is checked in
+		 * 64 bits before use (first + nr wrapped in 32 bits once).
+		 */
 		if (row >= v->rows || (first & 7) || (nr & 7) || !nr ||
-		    first + nr > v->chunk_sectors ||
-		    round_down(first, v->slice_sectors) !=
-		    round_down(first + nr - 1, v->slice_sectors) ||
-		    !(parity & (1U << ec_block_of(v, row, member))) ||
-		    ec_block_of(v, row, member) < v->k) {
-			DMWARN("log: member %u slot %u: entry out of range, ignored",
-			       member, slot);
+		    first >= v->chunk_sectors || nr > v->chunk_sectors - first ||
+		    (u64)round_down(first, v->slice_sectors) + v->slice_sectors <
+		    (u64)first + nr ||
+		    ec_block_of(v, row, member) < v->k ||
+		    !(parity & BIT(ec_block_of(v, row, member))) ||
+		    (parity & ~GENMASK(v->n - 1, v->k)) ||
+		    (written & ~GENMASK(v->k - 1, 0)) ||
+		    (flags & ~DM_EC_LOG_F_FULL)) {
+			DMWARN("log: member %u (%s) slot %u: entry out of range, ignored",
+			       member, v->mem[member].dev->name, slot);
 			continue;
 		}
 		s->ents[s->nents++] = (struct ec_ppl_ent) {
@@ -503,8 +512,8 @@ static int ec_ppl_replay_member(struct ec_vol *v, struct ec_ppl_scratch *s,
 			.slot = slot,
 			.p0 = first >> 3,
 			.p1 = (first + nr) >> 3,
-			.written = le32_to_cpu(e->written) & ((1U << v->k) - 1),
-			.flags = le32_to_cpu(e->flags),
+			.written = written,
+			.flags = flags,
 			.data_crc = le32_to_cpu(e->data_crc[ec_block_of(v, row, member) - v->k]),
 		};
 	}
@@ -571,8 +580,14 @@ int ec_ppl_replay(struct ec_vol *v)
 			continue;
 		bio = bio_alloc(v->mem[i].dev->bdev, 0,
 				REQ_OP_WRITE | REQ_PREFLUSH, GFP_KERNEL);
-		submit_bio_wait(bio);
+		ret = submit_bio_wait(bio);
 		bio_put(bio);
+		if (ret) {
+			/* The restored parity may not be on the medium. */
+			atomic_inc(&v->mem[i].write_errors);
+			ec_member_fail(v, i, "log replay flush error");
+			ret = 0;
+		}
 	}
 	if (atomic64_read(&v->log_replayed))
 		DMWARN("%s: restored parity from %lld partial-parity log entries",

@@ -324,6 +324,7 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 			break;	/* a member failed: start over with the new set */
 		/* After a crash, or for a stale member: only dirty regions. */
 		if (act == EC_ACT_RESYNC && v->resync_bitmap &&
+		    pos < v->resync_bm_end &&
 		    !ec_bitmap_dirty(v, pos, v->slice_sectors))
 			goto next;
 		if (act == EC_ACT_REBUILD && v->rebuild_bitmap &&

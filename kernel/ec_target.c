@@ -115,20 +115,36 @@ static void ec_meta_work(struct work_struct *w)
 
 /*
  * Constructor errors name the argument and its value. dm core prints
- * ti->error after the constructor returns, so the text lives in a static
- * buffer; constructors are serialised by ec_ctr_lock.
+ * ti->error after the constructor has returned (and dropped ec_ctr_lock),
+ * and the volume is freed by then, so the text lives in static buffers
+ * written only under ec_ctr_lock: each failing constructor takes the next
+ * of EC_ERRBUFS, so a text is overwritten only after EC_ERRBUFS - 1 more
+ * constructors failed in the few instructions between our return and dm
+ * core's print. Every buffer always holds a terminated string.
  */
+#define EC_ERRBUFS	8
+#define EC_ERRLEN	192
 static DEFINE_MUTEX(ec_ctr_lock);
-static char ec_errbuf[192];
+static char ec_errbufs[EC_ERRBUFS][EC_ERRLEN];
+static unsigned int ec_errnext;
+
+/* The buffer for this constructor's error; under ec_ctr_lock. */
+static char *ec_errbuf(void)
+{
+	lockdep_assert_held(&ec_ctr_lock);
+	ec_errnext = (ec_errnext + 1) % EC_ERRBUFS;
+	return ec_errbufs[ec_errnext];
+}
 
 static __printf(2, 3) void ec_err(struct dm_target *ti, const char *fmt, ...)
 {
+	char *buf = ec_errbuf();
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ec_errbuf, sizeof(ec_errbuf), fmt, ap);
+	vsnprintf(buf, EC_ERRLEN, fmt, ap);
 	va_end(ap);
-	ti->error = ec_errbuf;
+	ti->error = buf;
 }
 
 static int ec_parse_uint(const char *s, unsigned int *out)
@@ -343,7 +359,8 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	}
 
 	/* Reads superblocks, validates, decides; writes nothing yet. */
-	ret = ec_meta_load(v, &ti->error, false);
+	ti->error = ec_errbuf();
+	ret = ec_meta_load(v, ti->error, EC_ERRLEN, false);
 	if (ret)
 		goto bad;
 	/* "rebuild" of a member in sync must leave the data readable. */
@@ -631,7 +648,7 @@ static void ec_postsuspend(struct dm_target *ti)
 static int __ec_preresume(struct dm_target *ti)
 {
 	struct ec_vol *v = ti->private;
-	char *error = NULL;
+	char error[160];	/* not under ec_ctr_lock: our own buffer */
 	int ret;
 
 	if (!v->activated) {
@@ -644,7 +661,7 @@ static int __ec_preresume(struct dm_target *ti)
 		 * live: read the superblocks again now that it is suspended
 		 * and has recorded its last state (clean, failures).
 		 */
-		ret = ec_meta_load(v, &error, true);
+		ret = ec_meta_load(v, error, sizeof(error), true);
 		/*
 		 * The bitmap and the length were sized by the constructor: if
 		 * another table reformatted the members since (another region
@@ -661,7 +678,7 @@ static int __ec_preresume(struct dm_target *ti)
 			ret = -EINVAL;
 		}
 		if (ret) {
-			if (error)
+			if (error[0])
 				DMERR("%s", error);
 			v->data_sectors = data_sectors;
 			v->region_sectors = region_sectors;
