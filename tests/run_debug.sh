@@ -9,10 +9,10 @@
 # in the kernel log (tests/vm/run.sh, DMESG_BAD). Ends with
 # "N passed, N failed".
 #
-# env: EC_TESTS="t_table t_data" picks the scripts (default: all of
-#      make check's); EC_FULL=1 their long variants; EC_DEBUG_TIMEOUT the
-#      whole VM's limit in seconds (default 28800: the debug kernel runs
-#      the suite several times slower than Debian's).
+# env: EC_TESTS="t_table t_data" picks the scripts (default: those of
+#      make check, from tests/run_tests.sh); EC_FULL=1 their long
+#      variants; EC_DEBUG_TIMEOUT the whole VM's limit in seconds (default
+#      28800: the debug kernel runs the suite several times slower).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,8 +25,12 @@ KO=$B/debug-mod/dm-ec.ko
 [ -s "$K/bzImage" ] || { echo "no debug kernel: make debug-kernel" >&2; exit 2; }
 [ -f "$KO" ] || { echo "no $KO: make module-debug" >&2; exit 2; }
 
+# The scripts of make check unless EC_TESTS names others (one list, in
+# tests/run_tests.sh).
+default=$(sed -n 's/^for t in ${EC_TESTS:-\(.*\)}; do$/\1/p' tests/run_tests.sh)
+[ -n "$default" ] || { echo "no script list in tests/run_tests.sh" >&2; exit 2; }
 scripts=()
-for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_crash t_ppl t_discard t_ecctl t_netlink t_fuzz t_metafuzz t_rebuild t_load t_replay t_powercut t_harden_user t_harden_io t_harden_meta t_harden_state}; do
+for t in ${EC_TESTS:-$default}; do
 	[ -f "tests/kernel/$t.sh" ] && scripts+=("tests/kernel/$t.sh")
 done
 tmo=${EC_DEBUG_TIMEOUT:-28800}
