@@ -118,6 +118,7 @@ part_flush() {
 	member_set_linear 5
 	ec_remove f
 	losetup -d "$loop"
+	rm -f "$EC_TMP/m5.img"
 }
 
 # ---------------------------------------------------------------------------
@@ -131,11 +132,18 @@ part_bmflush() {
 	local loop b0 b13 mark
 	# As in part flush: member 5 on a loop device, so flushes reach it.
 	ec_modprobe loop
-	truncate -s $((MSZ * 512)) "$EC_TMP/m5.img" &&
-		loop=$(losetup -f --show "$EC_TMP/m5.img") &&
+	# a new, zeroed image: part flush left its superblocks in its own
+	rm -f "$EC_TMP/m5b.img"
+	truncate -s $((MSZ * 512)) "$EC_TMP/m5b.img" &&
+		loop=$(losetup -f --show "$EC_TMP/m5b.img") &&
 		member_swap 5 "0 $MSZ linear $loop 0"
 	tap $? "bmflush: member 5 on loop device ${loop:-?}" || return
-	fresh_volume "$(ec_devs "" $ALL14)" || { not_ok "bmflush: create volume"; return; }
+	if ! fresh_volume "$(ec_devs "" $ALL14)"; then
+		not_ok "bmflush: create volume"
+		member_set_linear 5
+		losetup -d "$loop"
+		return
+	fi
 	mark=$(kmsg_mark)
 	# one write: its region's bit goes to disk on every member
 	dd if=/dev/urandom of="$(vol f)" bs=4k count=1 seek=100 oflag=direct status=none
@@ -161,6 +169,7 @@ part_bmflush() {
 	member_set_linear 5
 	ec_remove f
 	losetup -d "$loop"
+	rm -f "$EC_TMP/m5b.img"
 }
 
 # ---------------------------------------------------------------------------
