@@ -79,6 +79,8 @@ MODULE_FORCE_UNLOAD=y
 MODULE_SIG=n
 MODULE_COMPRESS_NONE=y
 # what the tests use: RAM and loop disks, md, dm targets, filesystems
+# (tests/run_debug.sh boots with preempt=full: PREEMPT_DYNAMIC)
+PREEMPT_DYNAMIC=y
 BLK_DEV=y
 BLK_DEV_RAM=m
 BLK_DEV_LOOP=m
@@ -125,7 +127,10 @@ RFKILL=n
 ETHERNET=n
 NETFILTER=n
 ATA=n
-SCSI=n
+# t_load and t_discard hot-unplug and discard on scsi_debug members
+SCSI=m
+BLK_DEV_SD=m
+SCSI_DEBUG=m
 AGP=n
 HID=n
 INPUT_MOUSE=n

@@ -35,7 +35,9 @@ for t in ${EC_TESTS:-$default}; do
 done
 tmo=${EC_DEBUG_TIMEOUT:-28800}
 echo "# debug kernel $(cat "$K/kver"), ${#scripts[@]} scripts"
-tests/vm/run.sh --kernel "$K" --ko "$KO" --timeout "$tmo" \
+# preempt=full: more interleavings than Debian's voluntary preemption,
+# and sleeping in atomic context is caught everywhere.
+tests/vm/run.sh --kernel "$K" --ko "$KO" --append preempt=full --timeout "$tmo" \
 	--script-timeout $((tmo / 2)) "${scripts[@]}" >"$LOG/vm-debug.log" 2>&1
 grep -E '^(ok|not ok) |^# dmesg: ' "$LOG/vm-debug.log"
 pass=$(grep -c '^ok ' "$LOG/vm-debug.log")
