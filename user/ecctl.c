@@ -378,6 +378,7 @@ struct vol_info {
 	unsigned int action;
 	uint64_t sync_done, sync_total, mismatch, hits, misses, events;
 	unsigned int health, lost;
+	int redundancy;		/* DM_EC_A_REDUNDANCY, -1 from an older kernel */
 	uint32_t flags, rate;
 	bool last_valid;
 	unsigned int last_action, last_result;
@@ -577,6 +578,7 @@ static struct nla_policy vol_policy[DM_EC_A_MAX + 1] = {
 	[DM_EC_A_MEMBER_INDEX] = { .type = NLA_U8 },
 	[DM_EC_A_EVENT] = { .type = NLA_U8 },
 	[DM_EC_A_SYNC_RUNS] = { .type = NLA_U64 },
+	[DM_EC_A_REDUNDANCY] = { .type = NLA_U8 },
 };
 
 static struct nla_policy member_policy[DM_EC_MEMBER_A_MAX + 1] = {
@@ -704,6 +706,9 @@ static const char *parse_volume_attrs(struct vol_info *v, struct nlattr **tb)
 	v->hits = get_u64(tb, DM_EC_A_CACHE_HITS);
 	v->misses = get_u64(tb, DM_EC_A_CACHE_MISSES);
 	v->lost = get_u8(tb, DM_EC_A_LOST);
+	v->redundancy = tb[DM_EC_A_REDUNDANCY] ? (int)get_u8(tb, DM_EC_A_REDUNDANCY) : -1;
+	if (v->redundancy > (int)v->m)
+		return "the redundancy is more than m";
 	v->flags = get_u32(tb, DM_EC_A_FLAGS);
 	v->rate = get_u32(tb, DM_EC_A_MAX_REBUILD_RATE);
 	v->events = get_u64(tb, DM_EC_A_EVENTS);
@@ -888,6 +893,8 @@ static void print_json_volume(FILE *f, const struct vol_info *v)
 		v->health == DM_EC_HEALTH_OK ? "ok" :
 		v->health == DM_EC_HEALTH_DEGRADED ? "degraded" : "data_lost",
 		v->lost);
+	if (v->redundancy >= 0)
+		fprintf(f, ", \"redundancy\": %d", v->redundancy);
 	fprintf(f, ", \"sync_action\": \"%s\", \"sync_done\": %" PRIu64
 		", \"sync_total\": %" PRIu64 ", \"sync_percent\": %.1f",
 		action_name(v->action), v->sync_done, v->sync_total,
@@ -983,8 +990,11 @@ static void print_volume(const struct vol_info *v, const struct vol_info *v2,
 		if (v->lost)
 			printf(", degraded (%u of %u parity lost)", v->lost, v->m);
 		printf("\n");
-	} else if (v->health == DM_EC_HEALTH_DEGRADED)
+	} else if (v->health == DM_EC_HEALTH_DEGRADED && v->lost)
 		printf("degraded (%u of %u parity lost)\n", v->lost, v->m);
+	else if (v->health == DM_EC_HEALTH_DEGRADED)
+		printf("degraded (not yet in sync: %d of %u members may fail)\n",
+		       v->redundancy < 0 ? 0 : v->redundancy, v->m);
 	else
 		printf("healthy\n");
 	printf("       action: %s", action_name(v->action));

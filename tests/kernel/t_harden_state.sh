@@ -136,6 +136,7 @@ sec_health() {
 	is "$(ec_action ca):$(ec_health ca)" "frozen:aAAA" "health: rebuild frozen, member 0 a"
 	is "$(json ca 'd["health"]')" degraded "health: netlink health degraded while member 0 is out of sync"
 	is "$(ecctl_rc ca)" 3 "health: ecctl status exits 3 while member 0 is out of sync"
+	is "$(json ca 'd["redundancy"]')" 1 "health: redundancy 1 of 2 while member 0 rebuilds"
 	dmsetup message ect_ca 0 idle
 	"$NLFUZZ" rate ect_ca 0 >/dev/null
 	ec_wait_sync ca 300
@@ -151,6 +152,10 @@ sec_health() {
 	is "$(ec_action cb):$(ec_health cb)" "resync:aaaa" "health: initial sync running"
 	is "$(json cb 'd["health"]')" degraded "health: netlink health degraded during the initial sync"
 	is "$(ecctl_rc cb)" 3 "health: ecctl status exits 3 during the initial sync"
+	is "$(json cb 'd["redundancy"]')" 0 "health: redundancy 0 during the initial sync"
+	grep -q "state: degraded (not yet in sync: 0 of 2 members may fail)" "$T/ecctl.out"
+	tap $? "health: ecctl status says the volume is not yet in sync" \
+		"$(grep 'state:' "$T/ecctl.out")"
 	ec_remove cb
 }
 
