@@ -38,19 +38,12 @@ FIELDS = {
     'log_sectors': (144, 'Q'), 'log_gen': (152, 'Q'), 'crc': (4092, 'I'),
 }
 
-_CRC_T = []
-for _i in range(256):
-    _c = _i
-    for _ in range(8):
-        _c = (_c >> 1) ^ 0x82F63B78 if _c & 1 else _c >> 1
-    _CRC_T.append(_c)
+# CRC-32C as the superblocks store it: tests/kernel/ecio.py's.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'kernel'))
+import ecio  # noqa: E402
 
-
-def crc32c(data):
-    crc, t = 0xffffffff, _CRC_T
-    for b in data:
-        crc = t[(crc ^ b) & 0xff] ^ (crc >> 8)
-    return crc ^ 0xffffffff
+crc32c = ecio.CRC_STYLES['crc32c']
 
 
 # GF(2^8), polynomial 0x11d
