@@ -150,6 +150,13 @@ die() {
 	exit 1
 }
 
+# fio_ok LOG: fio's output LOG shows its job ended with err=0 and reports
+# no I/O error and no verify failure
+fio_ok() {
+	grep -qE 'err= *0' "$1" &&
+		! grep -qiE 'io_u error|verify.*(bad|fail)|bad (magic|header)|err= *[1-9]' "$1"
+}
+
 # ---------------------------------------------------------------------------
 # Setup and cleanup
 

@@ -27,12 +27,6 @@ fio_args() {
 		--randseed="$2" --verify_state_save=0 --output-format=normal
 }
 
-# fio_ok LOG: fio saw no I/O error and no verify failure
-fio_ok() {
-	grep -qE 'err= *0' "$1" &&
-		! grep -qiE 'io_u error|verify.*(bad|fail)|bad (magic|header)|err= *[1-9]' "$1"
-}
-
 # fio_bad_data LOG: fio found data that is not what it wrote
 fio_bad_data() {
 	grep -qiE 'verify.*(bad|fail)|bad (magic|header)|crc32c.*(wanted|fail)' "$1"

@@ -55,10 +55,6 @@ hio_cleanup() {
 }
 trap 'hio_cleanup; ec_cleanup quiet' EXIT
 
-fio_ok() {	# fio_ok LOG: no error reported
-	grep -qE 'err= *0' "$1" && ! grep -qiE 'io_u error|verify.*(bad|fail)|err= *[1-9]' "$1"
-}
-
 # sb_state DEV COPY MEMBER: the member's state in DEV's superblock copy
 sb_state() {
 	local st
