@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""crashpt.py - crash-point replay of a 10+4 dm-ec volume (t_replay.sh).
+"""crashpt.py - crash-point replay of a 10+4 dm-ec volume (t_replay.sh,
+t_initsync_cut.sh).
 
 One dm-log-writes device logs the writes of all 14 members, so its log is
 one total order of what the members completed (brd loaded with 56 disks
@@ -34,6 +35,26 @@ of 16 MiB by the caller):
   work --dir D --mnt MNT [--seed S]
       (t_powercut.sh) files under MNT until killed, each fsynced; a line
       in D/manifest after each fsync returned.
+  isync-record --dir D [--seed S] [--rate KIB] [--writes N] [--gap SEC]
+      (t_initsync_cut.sh) the members' data areas filled with random data,
+      mark "fill"; a volume created on them without nosync (the initial
+      sync runs at KIB/s), mark "created"; D/ref0 = what it holds; then
+      up to N writes of 1..24 random sectors, half into stripes below
+      the sync position, half above it, each flushed (fdatasync) and
+      followed by a mark "w<n>", until the sync ends.
+      D/manifest: "<mark> <sector> <sectors> below|above <stripe>".
+  isync-replay --dir D [--seed S] [--marks P] [--below B] [--above A]
+               [--random R]
+      Crash points in log order: "created", P marks, and B + A torn
+      points inside writes issued below / above the sync: the log cut
+      inside the write's read-modify-write (after the first entry on its
+      stripes' member chunks, before the last), else at a random entry;
+      R more cut at a random entry between two marks (--random R).
+      At each point (on snapshots, as replay): the saved resync_cp says
+      on which side of the checkpoint the torn write is; the resync
+      finishes, check counts 0 mismatches, the volume holds every write
+      up to the mark before the point exactly and the torn one old or
+      new per 4 KiB block.
 
 Why every prefix of the one log is a state a power cut can leave: a
 FUA write is logged when it completes, so a write issued after another
@@ -671,6 +692,8 @@ def cmd_isync_replay(a):
     pts |= {('mark', len(ws) * (i + 1) // (a.marks + 1)) for i in range(a.marks)}
     pts |= {('torn', j) for j in rng.sample(below, min(a.below, len(below)))}
     pts |= {('torn', j) for j in rng.sample(above, min(a.above, len(above)))}
+    anyw = [j for j in range(1, len(ws)) if ('torn', j) not in pts]
+    pts |= {('cut', j) for j in rng.sample(anyw, min(a.random, len(anyw)))}
     stats = {'points': 0, 'bad': 0, 'mismatch': 0, 'torn_below': 0, 'torn_above': 0}
     cur = 0
     applied = -1
@@ -686,7 +709,7 @@ def cmd_isync_replay(a):
             o = sector * ecio.SECTOR
             ref[o:o + nsec * ecio.SECTOR] = isync_data(a.seed, applied, nsec)
 
-    for kind, j in sorted(pts, key=lambda p: (p[1] - (p[0] == 'torn'), p[0])):
+    for kind, j in sorted(pts, key=lambda p: (p[1] - (p[0] != 'mark'), p[0])):
         if kind == 'mark':
             advance(j)
             isync_check(a, log, stats, 'mark %s' % (ws[j][0] if j >= 0 else 'created'), ref)
@@ -694,7 +717,7 @@ def cmd_isync_replay(a):
         advance(j - 1)
         mark, sector, nsec, side = ws[j]
         nxt = log.marks[mark]
-        rc = rmw_cut(log, cur + 1, nxt, sector, nsec)
+        rc = rmw_cut(log, cur + 1, nxt, sector, nsec) if kind == 'torn' else None
         if rc:
             to, nw = rc
             how = 'inside its read-modify-write (entry +%d of %d, %d member writes)' % (
@@ -702,8 +725,8 @@ def cmd_isync_replay(a):
         else:
             to = rng.randint(cur + 1, nxt)
             how = 'at entry +%d of %d' % (to - cur - 1, nxt - cur - 1)
-        isync_check(a, log, stats, 'torn: %s (%d sectors at %d, issued %s the sync) cut %s'
-                    % (mark, nsec, sector, side, how), ref, cut=(cur, to),
+        isync_check(a, log, stats, '%s: %s (%d sectors at %d, issued %s the sync) cut %s'
+                    % (kind, mark, nsec, sector, side, how), ref, cut=(cur, to),
                     torn=(sector, isync_data(a.seed, j, nsec)))
     s = stats
     say('# summary: points=%d bad=%d mismatch=%d torn_below_cp=%d torn_above_cp=%d time=%.0fs'
@@ -737,6 +760,7 @@ def main():
     p.add_argument('--marks', type=int, default=2, help='isync: crash points at marks')
     p.add_argument('--below', type=int, default=4, help='isync: torn writes issued below the sync')
     p.add_argument('--above', type=int, default=2, help='isync: torn writes issued above it')
+    p.add_argument('--random', type=int, default=2, help='isync: cuts at a random entry of a write')
     a = p.parse_args()
     try:
         if a.cmd == 'work':

@@ -24,20 +24,21 @@
 # the module of baadc7c^ every torn point below the saved checkpoint fails
 # with "check: mismatch_cnt 8" (4 of 4 in make check), those above pass.
 #
-# env: EC_ISYNC_POINTS ("marks,below,above" crash points; 2,4,2, with
-#      EC_FULL=1 6,16,8), EC_ISYNC_SEED, EC_ISYNC_RATE (KiB/s, 128).
+# env: EC_ISYNC_POINTS ("marks,below,above,random" crash points; 2,4,2,2,
+#      with EC_FULL=1 6,16,8,8; random: cut at a random entry of a write),
+#      EC_ISYNC_SEED, EC_ISYNC_RATE (KiB/s, 128).
 
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
 
 if [ "${EC_FULL:-0}" = 1 ]; then
-	POINTS=${EC_ISYNC_POINTS:-6,16,8}
+	POINTS=${EC_ISYNC_POINTS:-6,16,8,8}
 	SEED=${EC_ISYNC_SEED:-$RANDOM}
 else
-	POINTS=${EC_ISYNC_POINTS:-2,4,2}
+	POINTS=${EC_ISYNC_POINTS:-2,4,2,2}
 	SEED=${EC_ISYNC_SEED:-11}
 fi
-IFS=, read -r MARKS BELOW ABOVE <<<"$POINTS"
+IFS=, read -r MARKS BELOW ABOVE RANDOM_CUTS <<<"$POINTS"
 RATE=${EC_ISYNC_RATE:-128}
 export LWREPLAY=${LWREPLAY:-$EC_ROOT/build/tests/lwreplay}
 [ -x "$LWREPLAY" ] || die "$LWREPLAY not built (make user)"
@@ -47,7 +48,7 @@ trap 'replay_remove; ec_cleanup quiet; exit 1' INT TERM
 
 ec_modprobe dm-mod dm-log-writes dm-snapshot || die "cannot load modules"
 ec_load_module || die "cannot load $EC_KO"
-diag "crash points: $MARKS marks, $BELOW torn below, $ABOVE torn above; seed $SEED, sync $RATE KiB/s"
+diag "crash points: $MARKS marks, $BELOW torn below, $ABOVE torn above, ${RANDOM_CUTS:-0} random; seed $SEED, sync $RATE KiB/s"
 
 T0=$(now)
 dir=$EC_TMP/isync
@@ -58,7 +59,7 @@ tap $CRASHPT_RC "initial sync at $RATE KiB/s: writes below and above it, each fl
 diag "record: $(elapsed "$T0") s"
 if [ "$CRASHPT_RC" -eq 0 ]; then
 	crashpt isync-replay --dir "$dir" --seed "$SEED" --marks "$MARKS" \
-		--below "$BELOW" --above "$ABOVE"
+		--below "$BELOW" --above "$ABOVE" --random "${RANDOM_CUTS:-0}"
 	[ "$CRASHPT_RC" -ne 255 ]
 	tap $? "replay ran to the end"
 fi
