@@ -55,7 +55,7 @@ dir=$EC_TMP/isync
 mkdir -p "$dir"
 replay_brd || die "cannot reload brd"
 crashpt isync-record --dir "$dir" --seed "$SEED" --rate "$RATE"
-tap $CRASHPT_RC "initial sync at $RATE KiB/s: writes below and above it, each flushed and marked in the log"
+tap "$CRASHPT_RC" "initial sync at $RATE KiB/s: writes below and above it, each flushed and marked in the log"
 diag "record: $(elapsed "$T0") s"
 if [ "$CRASHPT_RC" -eq 0 ]; then
 	crashpt isync-replay --dir "$dir" --seed "$SEED" --marks "$MARKS" \
