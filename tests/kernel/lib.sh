@@ -540,3 +540,42 @@ ec_cleanup() {
 	fi
 	return $rc
 }
+
+# --- crash-point replay (crashpt.py: t_replay.sh, t_initsync_cut.sh) ---
+
+# replay_brd: crashpt.py's 56 RAM disks of 16 MiB: members 0-13, the log
+# 14-27, replay targets 28-41, snapshot stores 42-55 (brd allocates only
+# what is written).
+replay_brd() {
+	if [ -b /dev/ram0 ]; then
+		rmmod brd || return 1
+	fi
+	modprobe brd rd_nr=56 rd_size=16384 max_part=0
+}
+
+# replay_remove: what crashpt.py made, users before what they use
+replay_remove() {
+	local d mp
+	for mp in "$EC_TMP"/*/mnt "$EC_TMP"/*/cmnt; do
+		mountpoint -q "$mp" 2>/dev/null && umount -l "$mp"
+	done
+	for d in ect_cp ect_rv ect_tc $(dmsetup ls | awk '$1 ~ /^ect_(sn|m)[0-9]/ { print $1 }') \
+		ect_lw ect_base ect_lgd ect_rt; do
+		dmsetup info "$d" >/dev/null 2>&1 && dmsetup remove "$d"
+	done
+}
+
+# crashpt ARGS...: run crashpt.py; its "ok - "/"not ok - " lines become
+# tests, the rest is printed; CRASHPT_RC = its exit status
+crashpt() {
+	local l
+	CRASHPT_RC=255
+	while IFS= read -r l; do
+		case $l in
+		"ok - "*) ok "${l#ok - }" ;;
+		"not ok - "*) not_ok "${l#not ok - }" ;;
+		"@@rc "*) CRASHPT_RC=${l#@@rc } ;;
+		*) echo "$l" ;;
+		esac
+	done < <(python3 -B -I -S "$EC_LIB_DIR/crashpt.py" "$@" 2>&1; echo "@@rc $?")
+}

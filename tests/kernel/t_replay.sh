@@ -41,26 +41,6 @@ OPTS=${EC_REPLAY_OPTS:-}
 export LWREPLAY=${LWREPLAY:-$EC_ROOT/build/tests/lwreplay}
 [ -x "$LWREPLAY" ] || die "$LWREPLAY not built (make user)"
 
-# 56 RAM disks of 16 MiB: members 0-13, the log 14-27, replay targets
-# 28-41, snapshot stores 42-55 (brd allocates only what is written).
-brd_fresh() {
-	if [ -b /dev/ram0 ]; then
-		rmmod brd || return 1
-	fi
-	modprobe brd rd_nr=56 rd_size=16384 max_part=0
-}
-
-# replay_remove: what crashpt.py made, users before what they use
-replay_remove() {
-	local d mp
-	for mp in "$EC_TMP"/*/mnt "$EC_TMP"/*/cmnt; do
-		mountpoint -q "$mp" 2>/dev/null && umount -l "$mp"
-	done
-	for d in ect_cp ect_rv ect_tc $(dmsetup ls | awk '$1 ~ /^ect_(sn|m)[0-9]/ { print $1 }') \
-		ect_lw ect_base ect_lgd ect_rt; do
-		dmsetup info "$d" >/dev/null 2>&1 && dmsetup remove "$d"
-	done
-}
 trap 'replay_remove; ec_cleanup quiet' EXIT
 trap 'replay_remove; ec_cleanup quiet; exit 1' INT TERM
 
@@ -68,27 +48,12 @@ ec_modprobe dm-mod dm-log-writes dm-snapshot ext4 xfs || die "cannot load module
 ec_load_module || die "cannot load $EC_KO"
 diag "variants $VARIANTS, torn points per interval $TORN, seed $SEED"
 
-# crashpt ARGS...: run crashpt.py; its "ok - "/"not ok - " lines become
-# tests, the rest is printed; CRASHPT_RC = its exit status
-crashpt() {
-	local l
-	CRASHPT_RC=255
-	while IFS= read -r l; do
-		case $l in
-		"ok - "*) ok "${l#ok - }" ;;
-		"not ok - "*) not_ok "${l#not ok - }" ;;
-		"@@rc "*) CRASHPT_RC=${l#@@rc } ;;
-		*) echo "$l" ;;
-		esac
-	done < <(python3 -B -I -S "$EC_LIB_DIR/crashpt.py" "$@" 2>&1; echo "@@rc $?")
-}
-
 T0=$(now)
 for v in $VARIANTS; do
 	IFS=: read -r fs mode FILES <<<"$v"
 	dir=$EC_TMP/$fs-$mode
 	mkdir -p "$dir"
-	brd_fresh || die "cannot reload brd"
+	replay_brd || die "cannot reload brd"
 	t0=$(now)
 	crashpt record --fs "$fs" --mode "$mode" --dir "$dir" --files "$FILES" \
 		--seed "$SEED" --missing $MISSING --opts "${OPTS//,/ }"
