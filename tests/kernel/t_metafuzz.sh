@@ -49,6 +49,32 @@ tap $? "volume A (4+2, chunk $CHUNK, region $REGION) written and removed cleanly
 mk b 6 22
 tap $? "volume B (same geometry) written and removed cleanly"
 
+# volume C, the log volume: 4+2 with 32 KiB chunks (slices of 64 sectors,
+# 85 log slots) on six members cut from /dev/ram12, written with random
+# data, then assembled with member $LD missing and given many small
+# unaligned read-modify-writes, so the parity members' logs hold genuine
+# entries of the generation the superblocks carry.
+LCHUNK=64
+LD=2
+CMEM=()
+for j in $(seq 0 $((K + M - 1))); do
+	dmsetup create "ect_m$((20 + j))" --table "0 $MS linear /dev/ram12 $((j * MS))" ||
+		die "cannot create log member $j"
+	CMEM+=("/dev/mapper/ect_m$((20 + j))")
+done
+ec_wipe_c() { local d; for d in "${CMEM[@]}"; do dd if=/dev/zero of="$d" bs=1M count=$((MS / 2048 + 1)) oflag=direct 2>/dev/null; done; true; }
+ec_wipe_c
+cdevs() { local j out=(); for j in $(seq 0 $((K + M - 1))); do
+	if [ "$j" = "${1:-}" ]; then out+=(-); else out+=("${CMEM[$j]}"); fi; done; echo "${out[*]}"; }
+ec_create c "0 $LEN ec $K $M $LCHUNK 1 nosync $(cdevs)" &&
+	ecpy fill "$(vol c)" "$EC_TMP/c.ref" --seed 33 &&
+	ec_remove c &&
+	ec_create c "0 $LEN ec $K $M $LCHUNK 0 $(cdevs $LD)" &&
+	ecpy randwrite "$(vol c)" "$EC_TMP/c.ref" --chunk $LCHUNK --k $K --ops 400 --max-mib 1 --seed 44 &&
+	ecpy verify "$(vol c)" "$EC_TMP/c.ref" &&
+	ec_remove c
+tap $? "volume C (chunk $LCHUNK) written, then rewritten in small pieces with member $LD missing, removed"
+
 spec() {	# spec NAME FIRST: NAME:REF:member=ram,...
 	local s="$1:$EC_TMP/$1.ref:" i sep=""
 	for i in $(seq "$2" $(($2 + K + M - 1))); do
@@ -64,11 +90,13 @@ diag "metafuzz: seed $SEED, $N iterations (reproduce: EC_METAFUZZ_SEED=$SEED EC_
 dmesg -n 1			# the serial console is slow under TCG
 python3 -B -I -S "$EC_LIB_DIR/metafuzz.py" --iters "$N" --seed "$SEED" \
 	--len "$LEN" --k $K --m $M --chunk $CHUNK --data-sectors $DATA \
-	--vol "$(spec a 0)" --vol "$(spec b 6)" >"$EC_TMP/mf.out" 2>&1
+	--vol "$(spec a 0)" --vol "$(spec b 6)" \
+	--logvol "c:$EC_TMP/c.ref:$(for d in "${CMEM[@]}"; do printf '%s=%s,' "$d" "$d"; done | sed 's/,$//')" \
+	--log-chunk $LCHUNK --log-missing $LD >"$EC_TMP/mf.out" 2>&1
 rc=$?
 dmesg -n 5
 secs=$(elapsed "$t0")
-grep -v '^FAIL' "$EC_TMP/mf.out" | grep -v '^#   \(table\|[AB][0-9]\|slots\|mixed\|missing\)' |
+grep -v '^FAIL' "$EC_TMP/mf.out" | grep -v '^#   \(table\|[ABC][0-9]\|slots\|mixed\|missing\|absent\|resync_cp\)' |
 	tail -n 60 | sed 's/^# /#   /; s/^\([^#]\)/#   \1/'
 grep -A8 '^FAIL' "$EC_TMP/mf.out" | head -n 60 | sed 's/^/#   /'
 cp "$EC_TMP/mf.out" "${EC_RESULTS:-$EC_TMP}/t_metafuzz.out" 2>/dev/null
@@ -91,6 +119,13 @@ for v in a b; do
 	tap $? "volume ${v^^} assembles healthy with its data after the fuzz"
 	ec_remove "$v"
 done
+# C: member $LD comes back and is rebuilt
+ec_create c "0 $LEN ec $K $M $LCHUNK 0 $(cdevs)" &&
+	ec_wait_sync c &&
+	[ "$(ec_health c)" = AAAAAA ] &&
+	ecpy verify "$(vol c)" "$EC_TMP/c.ref"
+tap $? "volume C assembles, rebuilds member $LD and reads back its data after the fuzz"
+ec_remove c
 
 ec_cleanup
 tap_done
