@@ -38,20 +38,7 @@ import ecio  # noqa: E402
 SECTOR = 512
 META = 2048                 # superblocks + bitmap: what the fuzz changes
 BM_OFF, BM_END = 16, 2048   # bitmap sectors
-FIELDS = {                  # name: (offset, struct format)
-    'magic': (0, 'Q'), 'version': (8, 'I'), 'flags': (12, 'I'),
-    'array_uuid': (16, '16s'), 'member_uuid': (32, '16s'),
-    'member_index': (48, 'I'), 'k': (52, 'I'), 'm': (56, 'I'),
-    'chunk_sectors': (60, 'I'), 'data_offset': (64, 'Q'),
-    'data_sectors': (72, 'Q'), 'events': (80, 'Q'), 'ctime': (88, 'Q'),
-    'utime': (96, 'Q'), 'resync_cp': (104, 'Q'), 'rebuild_cp': (112, 'Q'),
-    'region_sectors': (120, 'I'), 'bitmap_sectors': (124, 'I'),
-    'bitmap_offset': (128, 'Q'), 'log_offset': (136, 'Q'),
-    'log_sectors': (144, 'Q'), 'log_gen': (152, 'Q'),
-    'reserved0': (160, '96s'),
-    'member_state': (256, '32s'), 'member_uuids': (288, '512s'),
-    'reserved1': (800, '16s'), 'crc': (4092, 'I'),
-}
+FIELDS = ecio.SB_FIELDS
 
 
 def out(msg):
