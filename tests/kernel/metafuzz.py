@@ -1,22 +1,41 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""metafuzz.py - superblock and bitmap corruption against two volumes with
-known data (tests/kernel/t_metafuzz.sh sets them up and runs this once).
+"""metafuzz.py - superblock, bitmap and partial-parity log corruption against
+volumes with known data (tests/kernel/t_metafuzz.sh sets them up and runs
+this once).
 
-  metafuzz.py --iters N --seed S --save DIR --len L --k K --m M --chunk C
-              --region R --vol A:REF:MEMBER=RAM,... --vol B:REF:MEMBER=RAM,...
+  metafuzz.py --iters N --seed S --len L --k K --m M --chunk C
+              --data-sectors D --vol A:REF:MEMBER=RAM,... --vol B:REF:...
+              [--logvol C:REF:MEMBER=DEV,... --log-chunk C --log-missing I
+               --log-share F]
 
-Both volumes have the same geometry. Each iteration starts from the saved
-member images, corrupts superblocks, bitmaps, member sizes or the member
-order (see MUTATIONS), creates a volume from a table naming members of A
-and/or B through the DM ioctls and judges the outcome:
+A and B have the same geometry. Each of their iterations starts from the
+saved member images, corrupts superblocks, bitmaps, checkpoints, member
+sizes or the member order, creates a volume from a table naming members
+of A and/or B through the DM ioctls and judges the outcome:
 
   refused    the create failed and the kernel log names a member (index
-             and the device in that slot) and a cause;
+             and the device in that slot) and a cause; never for
+             checkpoints alone (they only say how much work is left);
   assembled  every present member belongs to one volume (A or B), the
              superblocks the kernel wrote carry its UUID, and the data reads
              back identical to that volume's reference copy. EIO is allowed
              only while the status shows more than m members unusable.
+             Odd checkpoints: the work must finish first (all members A).
+
+A share F of the iterations (LogFuzz) goes to C instead, whose members'
+logs hold genuine entries written while member I was missing: entries
+mutated, CLEAN cleared so that replay runs, then assembled with member I
+absent, back (stale, rebuilt), or with other members absent. The model
+(LogFuzz.judge_slot, from Documentation/format.md) classes every changed
+slot: ignored (magic, gen, uuid or crc wrong), out of range (must be
+named by member and slot in the kernel log, and nothing else may be),
+torn (data_crc), FULL, or valid. The volume must assemble and read back
+exactly, except that a valid entry the fuzz changed or crafted may
+rewrite its stripe's parity: pages may then differ only in the data
+blocks of that stripe whose members are absent or rebuilding, inside the
+entry's sectors; when no such block exists, a full resync must leave
+parity that reads back exactly with m members absent.
 
 Anything else is a failure ("FAIL ..." line). A volume assembled from
 members of both A and B is always a failure. Exit status 0 when all
@@ -614,10 +633,13 @@ class LogFuzz:
         # the genuine entries: (member, slot)
         self.genuine = [(i, s) for i in range(self.n) for s in range(self.nslots)
                         if struct.unpack_from('<Q', self.slot(i, s))[0] == LOG_MAGIC]
+        self.partial = [(i, s) for i, s in self.genuine
+                        if not struct.unpack_from('<I', self.slot(i, s), 64)[0] & LOG_FULL]
         per = collections.Counter(i for i, _ in self.genuine)
         out('# log volume: chunk %d, %d stripes, %d slots of %d sectors; entries per member: %s; log_gen %d'
             % (self.chunk, self.rows, self.nslots, self.slot_sectors,
-               ' '.join('%d:%d' % (i, per[i]) for i in range(self.n)), self.gen))
+               ' '.join('%d:%d' % (i, per[i]) for i in range(self.n)), self.gen)
+            + ', %d with partial parity' % len(self.partial))
         if len(self.genuine) < 4:
             fz.fail(-1, '-', [], 'the log volume holds only %d log entries' % len(self.genuine))
 
@@ -662,8 +684,10 @@ class LogFuzz:
         return 'valid'
 
     # -- mutations of the in-memory log areas ---------------------------
-    def pick(self, logs):
-        i, s = self.rng.choice(self.genuine)
+    def pick(self, logs, partial=False):
+        """A genuine entry (partial: one with partial parity, if any)."""
+        cands = self.partial if partial and self.partial else self.genuine
+        i, s = self.rng.choice(cands)
         return i, s, self.get(logs, i, s)
 
     def get(self, logs, i, s):
@@ -745,7 +769,7 @@ class LogFuzz:
 
     def m_pp(self, logs, desc):
         rng = self.rng
-        i, s, blk = self.pick(logs)
+        i, s, blk = self.pick(logs, partial=True)
         nr, = struct.unpack_from('<I', blk, 52)
         n = max(1, min(nr, self.slice)) * SECTOR
         for _ in range(rng.randint(1, 4)):
