@@ -31,7 +31,8 @@ absent, back (stale, rebuilt), or with other members absent. The model
 slot: ignored (magic, gen, uuid or crc wrong), out of range (must be
 named by member and slot in the kernel log, and nothing else may be),
 torn (data_crc), FULL, or valid. The volume must assemble and read back
-exactly, except that a valid entry the fuzz changed or crafted may
+exactly (EIO only with more than m members absent or stale), except
+that a valid entry the fuzz changed or crafted may
 rewrite its stripe's parity: pages may then differ only in the data
 blocks of that stripe whose members are absent or rebuilding, inside the
 entry's sectors; when no such block exists, a full resync must leave
@@ -303,6 +304,26 @@ class Fuzz:
                     % (rcp, bcp, slot, '' if synced else ', SYNCED cleared',
                        ' '.join(x.label() for x in here)))
 
+    def geometry(self, here, desc):
+        """A layout field at an extreme on one member or all (crc fixed):
+        refused naming the member, or assembled exact."""
+        rng = self.rng
+        field = rng.choice(['data_sectors', 'data_offset', 'chunk_sectors',
+                            'region_sectors', 'bitmap_sectors', 'bitmap_offset',
+                            'log_offset', 'log_sectors'])
+        off, fmt = FIELDS[field]
+        size = struct.calcsize('<' + fmt)
+        val = extreme(size, rng)
+        which = here if rng.random() < 0.5 else [rng.choice(here)]
+        for mb in which:
+            for c in (0, 1):
+                blk = self.sb(mb, c)
+                blk[off:off + size] = val.to_bytes(size, 'little')
+                crc_fix(blk)
+                self.put_sb(mb, c, blk)
+        desc.append('%s %#x on %s (crc fixed)' % (field, val, ' '.join(
+            x.label() for x in which)))
+
     def unclean(self, mb, desc):
         """Clear the CLEAN flag (both copies, crc fixed): resync by bitmap."""
         for c in (0, 1):
@@ -324,7 +345,7 @@ class Fuzz:
         kind = rng.choice(['field', 'field', 'field', 'field', 'version',
                            'copy', 'copy', 'older', 'bitmap', 'bitmap',
                            'truncate', 'swap', 'mix', 'mix', 'missing',
-                           'checkpoint', 'combo', 'combo'])
+                           'checkpoint', 'geometry', 'combo', 'combo'])
         resized = []
         kinds = [kind] if kind != 'combo' else \
             rng.sample(['field', 'version', 'copy', 'older', 'bitmap',
@@ -349,6 +370,8 @@ class Fuzz:
                 self.older_copy(mb, desc)
             elif kd == 'checkpoint':
                 self.checkpoint(here, desc)
+            elif kd == 'geometry':
+                self.geometry(here, desc)
             elif kd in ('bitmap', 'unclean'):
                 for x in rng.sample(here, rng.randint(1, len(here))):
                     self.bitmap_garbage(x, desc)
@@ -543,19 +566,28 @@ class Fuzz:
     def run(self):
         t0 = time.monotonic()
         self.log = LogFuzz(self, self.a) if self.a.logvol else None
+        self.secs, self.nits = collections.Counter(), collections.Counter()
         for it in range(self.a.iters):
+            t1 = time.monotonic()
             if self.log and self.rng.random() < self.a.log_share:
+                cls = 'log volume'
                 try:
                     self.log.iteration(it)
                 except OSError as e:
                     self.fail(it, '-', [], 'log iteration: %s' % e)
                     self.log.restore()
             else:
+                cls = 'A/B'
                 self.iteration(it)
+            self.secs[cls] += time.monotonic() - t1
+            self.nits[cls] += 1
             if (it + 1) % 50 == 0:
                 out('# %d iterations, %.0f s' % (it + 1, time.monotonic() - t0))
         out('# seed %d: %d iterations in %.1f s, %d failed' % (
             self.a.seed, self.a.iters, time.monotonic() - t0, self.fails))
+        for cls in sorted(self.nits):
+            out('#   %s: %d iterations, %.2f s each' % (
+                cls, self.nits[cls], self.secs[cls] / self.nits[cls]))
         for k, v in sorted(self.stats.items()):
             if v:
                 out('#   %-50s %d' % (k, v))
@@ -972,7 +1004,12 @@ class LogFuzz:
                     allowed.update(range((base + first) * SECTOR,
                                          (base + first + nr) * SECTOR, 4096))
         diff = self.compare(dev)
+        lost = len(absent) + (self.dead not in absent) > self.m
         if diff is None:
+            if lost:
+                # more than m members absent or stale: EIO is right
+                fz.stats['log: more than m absent or stale, EIO'] += 1
+                return None
             return fz.fail(it, table, desc, 'log volume: read error with %d members absent (health %s)'
                            % (len(absent), health))
         bad = [p for p in diff if p not in allowed]
@@ -1005,7 +1042,7 @@ class LogFuzz:
             fz.stats['log: out-of-range entries named'] += 1
         for kd in kinds:
             fz.stats['log kind: ' + kd] += 1
-        if not crafted or allowed or len(absent) >= self.m:
+        if not crafted or allowed or lost or len(absent) >= self.m:
             return None
         # A crafted entry rewrote parity nobody read through: a resync must
         # make it right again, checked by reading with m members absent.

@@ -29,7 +29,8 @@
 # of "Nothing read from a member is trusted", data_crc) is ignored, and one
 # out of range is named in the kernel log by member and slot (and no other
 # is); the volume reads back EXACTLY the reference (whole volume, degraded
-# reads included), except that an entry valid by every rule that the fuzz
+# reads included; EIO only with more than m members absent or stale),
+# except that an entry valid by every rule that the fuzz
 # changed or crafted may rewrite its stripe's parity: then pages may
 # differ only in that stripe's data blocks whose members are absent or
 # rebuilding, within the entry's sectors. When such an entry's stripe had
