@@ -465,6 +465,16 @@ class Fuzz:
             if mt:
                 reason = mt
                 break
+        nmiss = sum(1 for x in slots if x is None)
+        for ln in lines if reason is None and ' rebuild ' in table else []:
+            # a table-level refusal: "rebuild" with more than m members
+            # out of sync (the ones missing here and the one named)
+            mt = re.search(r'ec: rebuild: (\d+) members failed, missing or rebuilding: '
+                           r'more than m = (\d+)', ln)
+            if mt and int(mt.group(2)) == self.m and \
+                    int(mt.group(1)) > self.m and int(mt.group(1)) >= nmiss + 1:
+                self.stats['refused: rebuild with more than m out of sync'] += 1
+                return None
         if reason is None:
             return self.fail(it, table, desc,
                              'refused (%s) without a reason naming a member in the kernel log: %s'
