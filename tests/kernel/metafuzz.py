@@ -777,6 +777,16 @@ class LogFuzz:
                    'extreme': lambda: extreme(size, rng)}[how]()
             if field == 'stripe' and how == 'extreme':
                 val = rng.choice([self.rows, self.rows - 1, self.rows + 1, val])
+            row, = struct.unpack_from('<Q', blk, 24)
+            own = 1 << self.block_of(row, i)
+            pmask = ((1 << self.n) - 1) & ~((1 << self.k) - 1)
+            if field == 'parity' and how == 'extreme':
+                # this member's bit left out, a data block or one past n
+                val = rng.choice([pmask & ~own, 0, own | 1, own | 1 << self.n,
+                                  own | 1 << 31])
+            if field == 'written' and how == 'extreme':
+                val = rng.choice([1 << self.k, own, (1 << self.k) - 1,
+                                  1 << 31, (1 << self.n) - 1])
             blk[off:off + size] = val.to_bytes(size, 'little')
         fix = field != 'crc' and rng.random() < 0.75
         if fix:
@@ -1096,7 +1106,7 @@ def main():
     p.add_argument('--logvol', help='NAME:REF:member=dev,... (log volume)')
     p.add_argument('--log-chunk', type=int, default=64)
     p.add_argument('--log-missing', type=int, default=0)
-    p.add_argument('--log-share', type=float, default=0.4,
+    p.add_argument('--log-share', type=float, default=0.3,
                    help='share of the iterations on the log volume')
     a = p.parse_args()
     return Fuzz(a).run()

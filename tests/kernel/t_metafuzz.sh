@@ -36,7 +36,7 @@
 # rebuilding, within the entry's sectors. When such an entry's stripe had
 # all data present, a full resync (SYNCED cleared) must make the parity
 # right again: the volume reads back exactly with m members absent.
-# Never a kernel warning. 250 iterations, 40 % of them on C (10^4 with
+# Never a kernel warning. 250 iterations, 30 % of them on C (10^4 with
 # EC_FULL=1; EC_METAFUZZ_N overrides, EC_METAFUZZ_SEED fixes the seed,
 # fixed in make check). Runs in the test VM.
 . "$(dirname "$0")/lib.sh"
