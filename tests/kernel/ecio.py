@@ -546,6 +546,22 @@ def cmd_sweep(a):
 
 
 # --- superblock ------------------------------------------------------------
+# Every field of a superblock (Documentation/format.md, "Superblock"),
+# name: (offset, struct format); metafuzz.py and tests/user/mkimg.py use it.
+SB_FIELDS = {
+    'magic': (0, 'Q'), 'version': (8, 'I'), 'flags': (12, 'I'),
+    'array_uuid': (16, '16s'), 'member_uuid': (32, '16s'),
+    'member_index': (48, 'I'), 'k': (52, 'I'), 'm': (56, 'I'),
+    'chunk_sectors': (60, 'I'), 'data_offset': (64, 'Q'),
+    'data_sectors': (72, 'Q'), 'events': (80, 'Q'), 'ctime': (88, 'Q'),
+    'utime': (96, 'Q'), 'resync_cp': (104, 'Q'), 'rebuild_cp': (112, 'Q'),
+    'region_sectors': (120, 'I'), 'bitmap_sectors': (124, 'I'),
+    'bitmap_offset': (128, 'Q'), 'log_offset': (136, 'Q'),
+    'log_sectors': (144, 'Q'), 'log_gen': (152, 'Q'),
+    'reserved0': (160, '96s'),
+    'member_state': (256, '32s'), 'member_uuids': (288, '512s'),
+    'reserved1': (800, '16s'), 'crc': (4092, 'I'),
+}
 SB_HEAD = struct.Struct('<QII16s16sIIIIQQQQQQQIIQQQ')
 SB_NAMES = ('magic version flags array_uuid member_uuid member_index k m '
             'chunk_sectors data_offset data_sectors events ctime utime '

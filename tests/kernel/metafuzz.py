@@ -1,22 +1,42 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""metafuzz.py - superblock and bitmap corruption against two volumes with
-known data (tests/kernel/t_metafuzz.sh sets them up and runs this once).
+"""metafuzz.py - superblock, bitmap and partial-parity log corruption against
+volumes with known data (tests/kernel/t_metafuzz.sh sets them up and runs
+this once).
 
-  metafuzz.py --iters N --seed S --save DIR --len L --k K --m M --chunk C
-              --region R --vol A:REF:MEMBER=RAM,... --vol B:REF:MEMBER=RAM,...
+  metafuzz.py --iters N --seed S --len L --k K --m M --chunk C
+              --data-sectors D --vol A:REF:MEMBER=RAM,... --vol B:REF:...
+              [--logvol C:REF:MEMBER=DEV,... --log-chunk C --log-missing I
+               --log-share F]
 
-Both volumes have the same geometry. Each iteration starts from the saved
-member images, corrupts superblocks, bitmaps, member sizes or the member
-order (see MUTATIONS), creates a volume from a table naming members of A
-and/or B through the DM ioctls and judges the outcome:
+A and B have the same geometry. Each of their iterations starts from the
+saved member images, corrupts superblocks, bitmaps, checkpoints, member
+sizes or the member order, creates a volume from a table naming members
+of A and/or B through the DM ioctls and judges the outcome:
 
   refused    the create failed and the kernel log names a member (index
-             and the device in that slot) and a cause;
+             and the device in that slot) and a cause; never for
+             checkpoints alone (they only say how much work is left);
   assembled  every present member belongs to one volume (A or B), the
              superblocks the kernel wrote carry its UUID, and the data reads
              back identical to that volume's reference copy. EIO is allowed
              only while the status shows more than m members unusable.
+             Odd checkpoints: the work must finish first (all members A).
+
+A share F of the iterations (LogFuzz) goes to C instead, whose members'
+logs hold genuine entries written while member I was missing: entries
+mutated, CLEAN cleared so that replay runs, then assembled with member I
+absent, back (stale, rebuilt), or with other members absent. The model
+(LogFuzz.judge_slot, from Documentation/format.md) classes every changed
+slot: ignored (magic, gen, uuid or crc wrong), out of range (must be
+named by member and slot in the kernel log, and nothing else may be),
+torn (data_crc), FULL, or valid. The volume must assemble and read back
+exactly (EIO only with more than m members absent or stale), except
+that a valid entry the fuzz changed or crafted may
+rewrite its stripe's parity: pages may then differ only in the data
+blocks of that stripe whose members are absent or rebuilding, inside the
+entry's sectors; when no such block exists, a full resync must leave
+parity that reads back exactly with m members absent.
 
 Anything else is a failure ("FAIL ..." line). A volume assembled from
 members of both A and B is always a failure. Exit status 0 when all
@@ -38,20 +58,7 @@ import ecio  # noqa: E402
 SECTOR = 512
 META = 2048                 # superblocks + bitmap: what the fuzz changes
 BM_OFF, BM_END = 16, 2048   # bitmap sectors
-FIELDS = {                  # name: (offset, struct format)
-    'magic': (0, 'Q'), 'version': (8, 'I'), 'flags': (12, 'I'),
-    'array_uuid': (16, '16s'), 'member_uuid': (32, '16s'),
-    'member_index': (48, 'I'), 'k': (52, 'I'), 'm': (56, 'I'),
-    'chunk_sectors': (60, 'I'), 'data_offset': (64, 'Q'),
-    'data_sectors': (72, 'Q'), 'events': (80, 'Q'), 'ctime': (88, 'Q'),
-    'utime': (96, 'Q'), 'resync_cp': (104, 'Q'), 'rebuild_cp': (112, 'Q'),
-    'region_sectors': (120, 'I'), 'bitmap_sectors': (124, 'I'),
-    'bitmap_offset': (128, 'Q'), 'log_offset': (136, 'Q'),
-    'log_sectors': (144, 'Q'), 'log_gen': (152, 'Q'),
-    'reserved0': (160, '96s'),
-    'member_state': (256, '32s'), 'member_uuids': (288, '512s'),
-    'reserved1': (800, '16s'), 'crc': (4092, 'I'),
-}
+FIELDS = ecio.SB_FIELDS
 
 
 def out(msg):
@@ -172,7 +179,7 @@ class Fuzz:
             field = 'byte'
             off, size = rng.randrange(0, 4096), 1
         how = rng.choice(['flip', 'flip', 'flip', 'zero', 'ones', 'random',
-                          'small', 'plus1', 'minus1'])
+                          'small', 'plus1', 'minus1', 'extreme'])
         for c in copies:
             blk = self.sb(mb, c)
             val = int.from_bytes(blk[off:off + size], 'little')
@@ -186,6 +193,8 @@ class Fuzz:
                 val = rng.getrandbits(size * 8)
             elif how == 'small':
                 val = rng.randrange(0, 40)
+            elif how == 'extreme':
+                val = extreme(size, rng)
             elif how == 'plus1':
                 val = (val + 1) % (1 << size * 8)
             else:
@@ -265,6 +274,56 @@ class Fuzz:
         desc.append('%s: bitmap sectors %d..%d %s' % (mb.label(), first,
                     first + nsec - 1, how))
 
+    def checkpoint(self, here, desc):
+        """resync_cp/rebuild_cp odd (unaligned, past the end, 2^64-1) on
+        every member, a slot rebuilding, crc fixed: must assemble, finish
+        and read back exactly."""
+        rng = self.rng
+        ds = self.a.data_sectors
+
+        def cp():
+            return rng.choice([rng.randrange(1, ds), rng.randrange(ds // 8) * 8 + 1,
+                               ds, ds + 1, ds + rng.randrange(1, 1 << 20),
+                               (1 << 64) - 1, 1 << 63, (1 << 64) - 4096,
+                               1 << 32, 0])
+        rcp, bcp = cp(), cp()
+        slot = rng.randrange(self.n)
+        synced = rng.random() < 0.6
+        for mb in here:
+            for c in (0, 1):
+                blk = self.sb(mb, c)
+                struct.pack_into('<Q', blk, 104, rcp)
+                struct.pack_into('<Q', blk, 112, bcp)
+                blk[256 + slot] = 2
+                if not synced:
+                    struct.pack_into('<I', blk, 12,
+                                     struct.unpack_from('<I', blk, 12)[0] & ~2)
+                crc_fix(blk)
+                self.put_sb(mb, c, blk)
+        desc.append('resync_cp %#x rebuild_cp %#x, slot %d rebuilding%s, on %s'
+                    % (rcp, bcp, slot, '' if synced else ', SYNCED cleared',
+                       ' '.join(x.label() for x in here)))
+
+    def geometry(self, here, desc):
+        """A layout field at an extreme on one member or all (crc fixed):
+        refused naming the member, or assembled exact."""
+        rng = self.rng
+        field = rng.choice(['data_sectors', 'data_offset', 'chunk_sectors',
+                            'region_sectors', 'bitmap_sectors', 'bitmap_offset',
+                            'log_offset', 'log_sectors'])
+        off, fmt = FIELDS[field]
+        size = struct.calcsize('<' + fmt)
+        val = extreme(size, rng)
+        which = here if rng.random() < 0.5 else [rng.choice(here)]
+        for mb in which:
+            for c in (0, 1):
+                blk = self.sb(mb, c)
+                blk[off:off + size] = val.to_bytes(size, 'little')
+                crc_fix(blk)
+                self.put_sb(mb, c, blk)
+        desc.append('%s %#x on %s (crc fixed)' % (field, val, ' '.join(
+            x.label() for x in which)))
+
     def unclean(self, mb, desc):
         """Clear the CLEAN flag (both copies, crc fixed): resync by bitmap."""
         for c in (0, 1):
@@ -286,7 +345,7 @@ class Fuzz:
         kind = rng.choice(['field', 'field', 'field', 'field', 'version',
                            'copy', 'copy', 'older', 'bitmap', 'bitmap',
                            'truncate', 'swap', 'mix', 'mix', 'missing',
-                           'combo', 'combo'])
+                           'checkpoint', 'geometry', 'combo', 'combo'])
         resized = []
         kinds = [kind] if kind != 'combo' else \
             rng.sample(['field', 'version', 'copy', 'older', 'bitmap',
@@ -309,6 +368,10 @@ class Fuzz:
                     self.one_copy_bad(x, desc)
             elif kd == 'older':
                 self.older_copy(mb, desc)
+            elif kd == 'checkpoint':
+                self.checkpoint(here, desc)
+            elif kd == 'geometry':
+                self.geometry(here, desc)
             elif kd in ('bitmap', 'unclean'):
                 for x in rng.sample(here, rng.randint(1, len(here))):
                     self.bitmap_garbage(x, desc)
@@ -402,6 +465,16 @@ class Fuzz:
             if mt:
                 reason = mt
                 break
+        nmiss = sum(1 for x in slots if x is None)
+        for ln in lines if reason is None and ' rebuild ' in table else []:
+            # a table-level refusal: "rebuild" with more than m members
+            # out of sync (the ones missing here and the one named)
+            mt = re.search(r'ec: rebuild: (\d+) members failed, missing or rebuilding: '
+                           r'more than m = (\d+)', ln)
+            if mt and int(mt.group(2)) == self.m and \
+                    int(mt.group(1)) > self.m and int(mt.group(1)) >= nmiss + 1:
+                self.stats['refused: rebuild with more than m out of sync'] += 1
+                return None
         if reason is None:
             return self.fail(it, table, desc,
                              'refused (%s) without a reason naming a member in the kernel log: %s'
@@ -413,6 +486,9 @@ class Fuzz:
                              'reason names member %d (%s), not the device in that slot (%s): %s'
                              % (idx, dname, slots[idx].name if idx < self.n and slots[idx] else '-',
                                 reason.group(1)))
+        if kinds == ['checkpoint']:
+            return self.fail(it, table, desc, 'odd checkpoints refused: %s'
+                             % reason.group(1))
         # Mixed volumes, swapped slots, another version: refusal is right.
         text = re.sub(r'\d+', '#', re.sub(r'\([^)]*\)', '()', reason.group(1)))
         self.reasons[text] += 1
@@ -457,6 +533,21 @@ class Fuzz:
             r = int(opts[opts.index('rebuild') + 1])
             if r < len(health) and health[r] == 'a':
                 unusable += 1
+        if kinds == ['checkpoint']:
+            # the work the checkpoints describe must finish
+            t0 = time.monotonic()
+            while True:
+                st = ecio.dm_status('ecmf').split()
+                if st[8] == 'idle' and 'a' not in st[6]:
+                    break
+                if time.monotonic() - t0 > 120:
+                    return self.fail(it, table, desc, 'odd checkpoints: sync did not finish (%s)'
+                                     % ' '.join(st[3:]))
+                time.sleep(0.05)
+            health = st[6]
+            if set(health) != {'A'}:
+                return self.fail(it, table, desc, 'odd checkpoints: health %s after the sync'
+                                 % health)
         v = ecio.verify(dev, self.refs[vol], quiet=True)
         if v == 1:
             ecio.verify(dev, self.refs[vol])
@@ -484,12 +575,29 @@ class Fuzz:
 
     def run(self):
         t0 = time.monotonic()
+        self.log = LogFuzz(self, self.a) if self.a.logvol else None
+        self.secs, self.nits = collections.Counter(), collections.Counter()
         for it in range(self.a.iters):
-            self.iteration(it)
+            t1 = time.monotonic()
+            if self.log and self.rng.random() < self.a.log_share:
+                cls = 'log volume'
+                try:
+                    self.log.iteration(it)
+                except OSError as e:
+                    self.fail(it, '-', [], 'log iteration: %s' % e)
+                    self.log.restore()
+            else:
+                cls = 'A/B'
+                self.iteration(it)
+            self.secs[cls] += time.monotonic() - t1
+            self.nits[cls] += 1
             if (it + 1) % 50 == 0:
                 out('# %d iterations, %.0f s' % (it + 1, time.monotonic() - t0))
         out('# seed %d: %d iterations in %.1f s, %d failed' % (
             self.a.seed, self.a.iters, time.monotonic() - t0, self.fails))
+        for cls in sorted(self.nits):
+            out('#   %s: %d iterations, %.2f s each' % (
+                cls, self.nits[cls], self.secs[cls] / self.nits[cls]))
         for k, v in sorted(self.stats.items()):
             if v:
                 out('#   %-50s %d' % (k, v))
@@ -503,10 +611,485 @@ class Fuzz:
                 now = ecio.read_meta(mb.ram, len(mb.image))
                 if now[META * SECTOR:] != mb.image[META * SECTOR:]:
                     bad.append(mb.label())
+        for mb in self.log.mems if self.log else []:
+            if ecio.read_meta(mb.ram, len(mb.image)) != mb.image:
+                bad.append(mb.label())
         if bad:
             out('FAIL data areas changed after the fuzz: %s' % ' '.join(bad))
             self.fails += 1
         return 1 if self.fails else 0
+
+
+# -- the partial-parity log (the third volume, C) --------------------------
+LOG_OFF, LOG_END = 2048, 8192   # log area, sectors
+LOG_MAGIC = 0x676c2d63652d6d64
+LOG_FULL = 1
+LOG_FIELDS = {              # name: (offset, struct format)
+    'magic': (0, 'Q'), 'gen': (8, 'Q'), 'seq': (16, 'Q'), 'stripe': (24, 'Q'),
+    'array_uuid': (32, '16s'), 'first_sector': (48, 'I'),
+    'nr_sectors': (52, 'I'), 'written': (56, 'I'), 'parity': (60, 'I'),
+    'flags': (64, 'I'), 'data_crc0': (68, 'I'), 'data_crc1': (72, 'I'),
+    'data_crc2': (76, 'I'), 'data_crc3': (80, 'I'), 'reserved': (84, '4008s'),
+    'crc': (4092, 'I'),
+}
+EXTREMES = [0, 1, 1 << 31, 1 << 32, 3 << 32, 1 << 63, (1 << 64) - 4096,
+            (1 << 64) - 1, (1 << 32) - 8, (1 << 32) - 0x80]
+
+
+def crc32c(data):
+    return ecio.CRC_STYLES['crc32c'](data)
+
+
+def extreme(size, rng):
+    return rng.choice(EXTREMES) % (1 << size * 8)
+
+
+class LogFuzz:
+    """Log iterations on volume C: genuine entries (written while member D
+    was missing) mutated, CLEAN cleared so that replay runs at assembly,
+    and the outcome judged against a model of the documented rules."""
+
+    def __init__(self, fz, a):
+        self.fz, self.rng = fz, fz.rng
+        self.k, self.m, self.n = a.k, a.m, a.k + a.m
+        self.chunk = a.log_chunk
+        self.slice = min(self.chunk, 128)
+        self.rows = a.data_sectors // self.chunk
+        self.slot_sectors = 8 + self.slice
+        self.nslots = min(0xffff, (LOG_END - LOG_OFF) // self.slot_sectors)
+        self.len = self.k * a.data_sectors
+        self.dead = a.log_missing           # member D: missing while written
+        name, self.ref, members = a.logvol.split(':', 2)
+        self.mems = []
+        for i, pair in enumerate(members.split(',')):
+            path, ram = pair.split('=')
+            self.mems.append(Member(name, i, path, ram))
+        nbytes = (ecio.DATA_OFFSET + a.data_sectors) * SECTOR
+        for mb in self.mems:
+            mb.image = ecio.read_meta(mb.ram, nbytes)
+        sb = self.mems[(self.dead + 1) % self.n].image
+        self.gen = struct.unpack_from('<Q', sb, 152)[0]
+        self.uuid = bytes(sb[16:32])
+        with open(self.ref, 'rb') as f:
+            self.refdata = f.read()
+        # the genuine entries: (member, slot)
+        self.genuine = [(i, s) for i in range(self.n) for s in range(self.nslots)
+                        if struct.unpack_from('<Q', self.slot(i, s))[0] == LOG_MAGIC]
+        self.partial = [(i, s) for i, s in self.genuine
+                        if not struct.unpack_from('<I', self.slot(i, s), 64)[0] & LOG_FULL]
+        per = collections.Counter(i for i, _ in self.genuine)
+        out('# log volume: chunk %d, %d stripes, %d slots of %d sectors; entries per member: %s; log_gen %d'
+            % (self.chunk, self.rows, self.nslots, self.slot_sectors,
+               ' '.join('%d:%d' % (i, per[i]) for i in range(self.n)), self.gen)
+            + ', %d with partial parity' % len(self.partial))
+        if len(self.genuine) < 4:
+            fz.fail(-1, '-', [], 'the log volume holds only %d log entries' % len(self.genuine))
+
+    # geometry (format.md, "Data layout")
+    def member_of(self, row, b):
+        return (b + row) % self.n
+
+    def block_of(self, row, mem):
+        return (mem - row) % self.n
+
+    def slot_off(self, s):
+        return (LOG_OFF + s * self.slot_sectors) * SECTOR
+
+    def slot(self, i, s, img=None):
+        img = self.mems[i].image if img is None else img
+        o = self.slot_off(s)
+        return img[o:o + self.slot_sectors * SECTOR]
+
+    # -- the model: what replay may do with a slot ----------------------
+    def judge_slot(self, i, s, blk):
+        """None (ignored silently), 'range' (ignored with a warning naming
+        member and slot), 'torn' (partial parity does not match data_crc),
+        'full' (valid, restores nothing) or 'valid'."""
+        magic, gen, seq, row = struct.unpack_from('<QQQQ', blk, 0)
+        first, nr, written, parity, flags = struct.unpack_from('<IIIII', blk, 48)
+        if magic != LOG_MAGIC or gen != self.gen or bytes(blk[32:48]) != self.uuid or \
+                struct.unpack_from('<I', blk, 4092)[0] != crc32c(bytes(blk[:4092])):
+            return None
+        b = self.block_of(row, i) if row < self.rows else 0
+        pmask = ((1 << self.n) - 1) & ~((1 << self.k) - 1)
+        if row >= self.rows or first % 8 or nr % 8 or nr == 0 or \
+                first >= self.chunk or nr > self.chunk - first or \
+                first // self.slice * self.slice + self.slice < first + nr or \
+                b < self.k or not parity & (1 << b) or parity & ~pmask or \
+                written & ~((1 << self.k) - 1) or flags & ~LOG_FULL:
+            return 'range'
+        if flags & LOG_FULL:
+            return 'full'
+        dcrc = struct.unpack_from('<I', blk, 68 + 4 * (b - self.k))[0]
+        if crc32c(bytes(blk[4096:4096 + nr * SECTOR])) != dcrc:
+            return 'torn'
+        return 'valid'
+
+    # -- mutations of the in-memory log areas ---------------------------
+    def pick(self, logs, partial=False):
+        """A genuine entry (partial: one with partial parity, if any)."""
+        cands = self.partial if partial and self.partial else self.genuine
+        i, s = self.rng.choice(cands)
+        return i, s, self.get(logs, i, s)
+
+    def get(self, logs, i, s):
+        if (i, s) not in logs:
+            logs[(i, s)] = bytearray(self.slot(i, s))
+        return logs[(i, s)]
+
+    def fix_crc(self, blk):
+        struct.pack_into('<I', blk, 4092, crc32c(bytes(blk[:4092])))
+
+    def fix_dcrc(self, blk, i):
+        row, = struct.unpack_from('<Q', blk, 24)
+        nr, = struct.unpack_from('<I', blk, 52)
+        b = self.block_of(row % (1 << 64), i)
+        if self.k <= b < self.n and nr <= self.slice:
+            struct.pack_into('<I', blk, 68 + 4 * (b - self.k),
+                             crc32c(bytes(blk[4096:4096 + nr * SECTOR])))
+
+    def m_field(self, logs, desc):
+        rng = self.rng
+        i, s, blk = self.pick(logs)
+        field = rng.choice(list(LOG_FIELDS))
+        off, fmt = LOG_FIELDS[field]
+        size = struct.calcsize('<' + fmt)
+        if field == 'reserved':
+            off, size = 84 + rng.randrange(4008), 1
+        how = rng.choice(['flip', 'flip', 'zero', 'ones', 'random', 'plus1',
+                          'minus1', 'extreme', 'extreme'])
+        val = int.from_bytes(blk[off:off + size], 'little')
+        top = 1 << size * 8
+        if field in ('first_sector', 'nr_sectors') and how == 'extreme':
+            first, nr = rng.choice([(0xFFFFFF80, 0x80), (0xFFFFFFF8, 8),
+                                    (0, self.chunk + 8), (self.chunk - 8, 16),
+                                    (self.slice - 8, 16), (self.chunk, 8),
+                                    (0, 0), (8, 0xFFFFFFF8), (4, 8), (0, 4),
+                                    (0, self.slice), (self.chunk - 8, 8)])
+            struct.pack_into('<II', blk, 48, first, nr)
+            how = 'first/nr %#x/%#x' % (first, nr)
+        else:
+            val = {'flip': lambda: val ^ (1 << rng.randrange(size * 8)),
+                   'zero': lambda: 0, 'ones': lambda: top - 1,
+                   'random': lambda: rng.getrandbits(size * 8),
+                   'plus1': lambda: (val + 1) % top,
+                   'minus1': lambda: (val - 1) % top,
+                   'extreme': lambda: extreme(size, rng)}[how]()
+            if field == 'stripe' and how == 'extreme':
+                val = rng.choice([self.rows, self.rows - 1, self.rows + 1, val])
+            row, = struct.unpack_from('<Q', blk, 24)
+            own = 1 << self.block_of(row, i)
+            pmask = ((1 << self.n) - 1) & ~((1 << self.k) - 1)
+            if field == 'parity' and how == 'extreme':
+                # this member's bit left out, a data block or one past n
+                val = rng.choice([pmask & ~own, 0, own | 1, own | 1 << self.n,
+                                  own | 1 << 31])
+            if field == 'written' and how == 'extreme':
+                val = rng.choice([1 << self.k, own, (1 << self.k) - 1,
+                                  1 << 31, (1 << self.n) - 1])
+            blk[off:off + size] = val.to_bytes(size, 'little')
+        fix = field != 'crc' and rng.random() < 0.75
+        if fix:
+            self.fix_crc(blk)
+        desc.append('C%d slot %d: %s %s%s' % (i, s, how, field,
+                    ' (crc fixed)' if fix else ''))
+
+    def m_gen(self, logs, desc):
+        i, s, blk = self.pick(logs)
+        d = self.rng.choice([1, -1])
+        struct.pack_into('<Q', blk, 8, (self.gen + d) % (1 << 64))
+        self.fix_crc(blk)
+        desc.append('C%d slot %d: gen log_gen%+d (crc fixed)' % (i, s, d))
+
+    def m_seq(self, logs, desc):
+        rng = self.rng
+        i, s, blk = self.pick(logs)
+        same = [x for x in self.genuine if x[0] == i and x[1] != s]
+        if same and rng.random() < 0.6:
+            s2 = rng.choice(same)[1]
+            blk2 = self.get(logs, i, s2)
+            a, b = blk[16:24], blk2[16:24]
+            blk[16:24], blk2[16:24] = b, a
+            self.fix_crc(blk)
+            self.fix_crc(blk2)
+            desc.append('C%d: seq of slots %d and %d swapped (crc fixed)' % (i, s, s2))
+        else:
+            v = rng.choice([0, 1, (1 << 64) - 1, 1 << 63])
+            struct.pack_into('<Q', blk, 16, v)
+            self.fix_crc(blk)
+            desc.append('C%d slot %d: seq %#x (crc fixed)' % (i, s, v))
+
+    def m_pp(self, logs, desc):
+        rng = self.rng
+        i, s, blk = self.pick(logs, partial=True)
+        nr, = struct.unpack_from('<I', blk, 52)
+        n = max(1, min(nr, self.slice)) * SECTOR
+        for _ in range(rng.randint(1, 4)):
+            blk[4096 + rng.randrange(n)] ^= 1 << rng.randrange(8)
+        fix = rng.random() < 0.5
+        if fix:
+            self.fix_dcrc(blk, i)
+            self.fix_crc(blk)
+        desc.append('C%d slot %d: partial parity bytes flipped%s' % (
+            i, s, ' (data_crc and crc fixed)' if fix else ''))
+
+    def m_copy(self, logs, desc, present):
+        rng = self.rng
+        i, s, blk = self.pick(logs)
+        j = rng.choice(present)
+        t = rng.randrange(self.nslots)
+        if (j, t) == (i, s):
+            return
+        dst = self.get(logs, j, t)
+        dst[:] = blk
+        how = 'as is'
+        if rng.random() < 0.5:
+            # made valid for the target where it can be: its block a parity
+            row, = struct.unpack_from('<Q', dst, 24)
+            b = self.block_of(row, j)
+            if b >= self.k:
+                par, = struct.unpack_from('<I', dst, 60)
+                struct.pack_into('<I', dst, 60, par | 1 << b)
+                self.fix_dcrc(dst, j)
+                self.fix_crc(dst)
+                how = 'made valid there'
+        desc.append('C%d slot %d copied to C%d slot %d (%s)' % (i, s, j, t, how))
+
+    def m_craft(self, logs, desc, present):
+        """A new entry valid by every rule, random partial parity."""
+        rng = self.rng
+        j = rng.choice(present)
+        rows = [r for r in range(self.rows) if self.block_of(r, j) >= self.k]
+        row = rng.choice(rows)
+        b = self.block_of(row, j)
+        sl = rng.randrange(self.chunk // self.slice) * self.slice
+        first = sl + 8 * rng.randrange(self.slice // 8)
+        nr = 8 * rng.randint(1, (sl + self.slice - first) // 8)
+        t = rng.randrange(self.nslots)
+        blk = self.get(logs, j, t)
+        blk[:] = bytes(len(blk))
+        written = rng.getrandbits(self.k)
+        flags = LOG_FULL if rng.random() < 0.15 else 0
+        struct.pack_into('<QQQQ', blk, 0, LOG_MAGIC, self.gen,
+                         rng.choice([rng.getrandbits(64), rng.randrange(1 << 20)]), row)
+        blk[32:48] = self.uuid
+        struct.pack_into('<IIIII', blk, 48, first, nr, written, 1 << b, flags)
+        blk[4096:4096 + nr * SECTOR] = rng.randbytes(nr * SECTOR)
+        self.fix_dcrc(blk, j)
+        self.fix_crc(blk)
+        desc.append('C%d slot %d: crafted valid entry stripe %d sectors %d+%d written %#x%s'
+                    % (j, t, row, first, nr, written, ' FULL' if flags else ''))
+
+    def m_garbage(self, logs, desc, present):
+        rng = self.rng
+        j = rng.choice(present)
+        t = rng.randrange(self.nslots)
+        blk = self.get(logs, j, t)
+        blk[:4096] = rng.randbytes(4096)
+        how = 'random header'
+        if rng.random() < 0.6:
+            struct.pack_into('<QQ', blk, 0, LOG_MAGIC, self.gen)
+            blk[32:48] = self.uuid
+            if rng.random() < 0.5:
+                blk[84:4092] = bytes(4008)
+                struct.pack_into('<Q', blk, 24, rng.randrange(self.rows * 2))
+            self.fix_crc(blk)
+            how = 'random fields with magic, gen, uuid (crc fixed)'
+        desc.append('C%d slot %d: %s' % (j, t, how))
+
+    # -- one log iteration ------------------------------------------------
+    def put_slots(self, logs):
+        for (i, s), blk in logs.items():
+            d = ecio.Direct(self.mems[i].ram, write=True, size=len(blk))
+            d.pwrite(bytes(blk), self.slot_off(s))
+            os.fsync(d.fd)
+            d.close()
+
+    def set_flags(self, mb, clear, resync_cp=None):
+        for c in (0, 1):
+            blk = bytearray(ecio.read_sb(mb.ram, c))
+            struct.pack_into('<I', blk, 12,
+                             struct.unpack_from('<I', blk, 12)[0] & ~clear)
+            if resync_cp is not None:
+                struct.pack_into('<Q', blk, 104, resync_cp)
+            crc_fix(blk)
+            ecio.write_sb(mb.ram, c, blk)
+
+    def table(self, absent):
+        return '0 %d ec %d %d %d 0 %s' % (
+            self.len, self.k, self.m, self.chunk,
+            ' '.join('-' if i in absent else mb.path for i, mb in enumerate(self.mems)))
+
+    def wait_idle(self, name, tmo=120):
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < tmo:
+            st = ecio.dm_status(name).split()
+            if st[8] == 'idle' and 'a' not in st[6]:
+                return st
+            time.sleep(0.05)
+        return None
+
+    def compare(self, dev):
+        """Volume pages that differ from the reference, or None on EIO."""
+        d = ecio.Direct(dev, size=self.len * SECTOR)
+        try:
+            got = d.pread(self.len * SECTOR, 0)
+        except OSError:
+            return None
+        finally:
+            d.close()
+        ref = self.refdata
+        if got == ref:
+            return []
+        return [p for p in range(0, len(ref), 4096)
+                if got[p:p + 4096] != ref[p:p + 4096]]
+
+    def iteration(self, it):
+        fz, rng = self.fz, self.rng
+        desc = []
+        r = rng.random()
+        others = [i for i in range(self.n) if i != self.dead]
+        if r < 0.45:
+            absent = {self.dead}
+        elif r < 0.7:
+            absent = set()
+        elif r < 0.85:
+            absent = {self.dead, rng.choice(others)}
+        else:
+            absent = set(rng.sample(others, rng.randint(1, self.m)))
+        present = [i for i in range(self.n) if i not in absent]
+        logs = {}
+        kinds = []
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            kd = rng.choice(['field'] * 5 + ['gen', 'seq', 'pp', 'pp', 'copy',
+                             'copy', 'craft', 'garbage'])
+            kinds.append(kd)
+            if kd in ('copy', 'craft', 'garbage'):
+                getattr(self, 'm_' + kd)(logs, desc, present)
+            else:
+                getattr(self, 'm_' + kd)(logs, desc)
+        desc.append('absent: %s' % (' '.join('C%d' % i for i in sorted(absent)) or 'none')
+                    + (' (C%d stale: rebuilt)' % self.dead if self.dead not in absent else ''))
+        self.put_slots(logs)
+        for mb in self.mems:
+            self.set_flags(mb, 1)           # CLEAN cleared: replay runs
+        # the model
+        warn, crafted = set(), []
+        for (i, s), blk in sorted(logs.items()):
+            if i not in present:
+                continue
+            v = self.judge_slot(i, s, blk)
+            fz.stats['log slot: %s' % v] += 1
+            if v == 'range':
+                warn.add((i, s))
+            elif v == 'valid' and bytes(blk) != self.slot(i, s):
+                row, = struct.unpack_from('<Q', blk, 24)
+                first, nr = struct.unpack_from('<II', blk, 48)
+                crafted.append((i, s, row, first, nr))
+        table = self.table(absent)
+        name = 'ecmflog'
+        fz.kmsg.mark()
+        try:
+            dev = ecio.dm_create(name, table)
+        except OSError as e:
+            self.restore()
+            return fz.fail(it, table, desc, 'log volume refused (%s): %s' % (
+                e.strerror, ' | '.join(fz.kmsg.lines())[-300:]))
+        try:
+            return self.judge(it, name, dev, table, desc, absent, present,
+                              warn, crafted, kinds)
+        finally:
+            try:
+                ecio.dm_remove(name)
+            except OSError:
+                pass
+            self.restore()
+
+    def restore(self):
+        for mb in self.mems:
+            ecio.restore_meta(mb.ram, mb.image)
+
+    def judge(self, it, name, dev, table, desc, absent, present, warn, crafted, kinds):
+        fz = self.fz
+        st = ecio.dm_status(name).split()
+        health = st[6]
+        unusable = set(absent) | {i for i, c in enumerate(health) if c != 'A'}
+        if self.dead not in absent:
+            unusable.add(self.dead)
+        allowed = set()
+        for (i, s, row, first, nr) in crafted:
+            for b in range(self.k):
+                if self.member_of(row, b) in unusable:
+                    base = (row * self.k + b) * self.chunk
+                    allowed.update(range((base + first) * SECTOR,
+                                         (base + first + nr) * SECTOR, 4096))
+        diff = self.compare(dev)
+        lost = len(absent) + (self.dead not in absent) > self.m
+        if diff is None:
+            if lost:
+                # more than m members absent or stale: EIO is right
+                fz.stats['log: more than m absent or stale, EIO'] += 1
+                return None
+            return fz.fail(it, table, desc, 'log volume: read error with %d members absent (health %s)'
+                           % (len(absent), health))
+        bad = [p for p in diff if p not in allowed]
+        if bad:
+            return fz.fail(it, table, desc,
+                           'log volume: WRONG DATA in %d pages (first at volume sector %d, stripe %d) outside the stripes of valid crafted entries %s'
+                           % (len(bad), bad[0] // SECTOR,
+                              bad[0] // SECTOR // (self.k * self.chunk),
+                              [c[2] for c in crafted]))
+        lines = fz.kmsg.lines()
+        seen = set()
+        for ln in lines:
+            mt = re.search(r'log: member (\d+) \(([^)]*)\) slot (\d+): entry out of range', ln)
+            if mt:
+                i, s = int(mt.group(1)), int(mt.group(3))
+                if mt.group(2) != self.mems[i].name:
+                    return fz.fail(it, table, desc, 'log warning names member %d as %s, not %s'
+                                   % (i, mt.group(2), self.mems[i].name))
+                seen.add((i, s))
+        if warn - seen:
+            return fz.fail(it, table, desc, 'no warning naming member and slot for out-of-range entries %s'
+                           % sorted(warn - seen))
+        if seen - warn:
+            return fz.fail(it, table, desc, 'warnings for entries the documented rules accept %s'
+                           % sorted(seen - warn))
+        fz.stats['log: assembled, exact%s' % (' outside crafted stripes' if allowed else '')] += 1
+        if diff:
+            fz.stats['log: crafted entry changed data of its stripe'] += 1
+        if warn:
+            fz.stats['log: out-of-range entries named'] += 1
+        for kd in kinds:
+            fz.stats['log kind: ' + kd] += 1
+        if not crafted or allowed or lost or len(absent) >= self.m:
+            return None
+        # A crafted entry rewrote parity nobody read through: a resync must
+        # make it right again, checked by reading with m members absent.
+        if self.wait_idle(name) is None:
+            return fz.fail(it, table, desc, 'log volume: sync did not finish')
+        ecio.dm_remove(name)
+        for i in present:
+            self.set_flags(self.mems[i], 2, resync_cp=0)   # SYNCED cleared
+        ecio.dm_create(name, table)
+        if self.wait_idle(name) is None:
+            return fz.fail(it, table, desc, 'log volume: resync did not finish')
+        ecio.dm_remove(name)
+        gone = set(absent)
+        row = crafted[0][2]
+        for b in range(self.k):
+            if len(gone) < self.m:
+                gone.add(self.member_of(row, b))
+        t2 = self.table(gone)
+        dev = ecio.dm_create(name, t2)
+        diff = self.compare(dev)
+        if diff:
+            return fz.fail(it, t2, desc, 'log volume: after a resync, %d pages wrong with %s absent (first at volume sector %d)'
+                           % (len(diff), sorted(gone), diff[0] // SECTOR))
+        if diff is None:
+            return fz.fail(it, t2, desc, 'log volume: read error after the resync with %s absent' % sorted(gone))
+        fz.stats['log: resynced after a crafted entry, exact with m absent'] += 1
+        return None
 
 
 def main():
@@ -520,6 +1103,11 @@ def main():
     p.add_argument('--data-sectors', type=int, required=True)
     p.add_argument('--vol', action='append', required=True,
                    help='NAME:REF:member=ram,...')
+    p.add_argument('--logvol', help='NAME:REF:member=dev,... (log volume)')
+    p.add_argument('--log-chunk', type=int, default=64)
+    p.add_argument('--log-missing', type=int, default=0)
+    p.add_argument('--log-share', type=float, default=0.3,
+                   help='share of the iterations on the log volume')
     a = p.parse_args()
     return Fuzz(a).run()
 

@@ -26,24 +26,15 @@ DATA_OFFSET = 8192
 SB_MAGIC = 0x62732d63652d6d64
 F_CLEAN, F_SYNCED = 1, 2
 
-# name: (offset, struct format)
-FIELDS = {
-    'magic': (0, 'Q'), 'version': (8, 'I'), 'flags': (12, 'I'),
-    'member_index': (48, 'I'), 'k': (52, 'I'), 'm': (56, 'I'),
-    'chunk_sectors': (60, 'I'), 'data_offset': (64, 'Q'),
-    'data_sectors': (72, 'Q'), 'events': (80, 'Q'), 'ctime': (88, 'Q'),
-    'utime': (96, 'Q'), 'resync_cp': (104, 'Q'), 'rebuild_cp': (112, 'Q'),
-    'region_sectors': (120, 'I'), 'bitmap_sectors': (124, 'I'),
-    'bitmap_offset': (128, 'Q'), 'log_offset': (136, 'Q'),
-    'log_sectors': (144, 'Q'), 'log_gen': (152, 'Q'), 'crc': (4092, 'I'),
-}
 
-# CRC-32C as the superblocks store it: tests/kernel/ecio.py's.
+# CRC-32C and the superblock layout: tests/kernel/ecio.py's.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'kernel'))
 import ecio  # noqa: E402
 
 crc32c = ecio.CRC_STYLES['crc32c']
+# the superblock's numeric fields (name: (offset, struct format)), from ecio
+FIELDS = {f: v for f, v in ecio.SB_FIELDS.items() if not v[1].endswith('s')}
 
 
 # GF(2^8), polynomial 0x11d
