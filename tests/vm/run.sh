@@ -150,7 +150,7 @@ x86_64)
 	console=ttyS0
 	mode=chroot
 	if [ -n "$kdir" ]; then
-		kdir=$(cd "$kdir" 2>/dev/null && pwd) || die "--kernel: no such directory"
+		kdir=$(cd "$kdir" 2>/dev/null && pwd -P) || die "--kernel: no such directory"
 		[ -s "$kdir/kver" ] || die "--kernel $kdir: no kver file (scripts/debug-kernel.sh)"
 		kver=$(cat "$kdir/kver")
 		kernel=$kdir/bzImage

@@ -1,0 +1,279 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# t_mempress.sh - memory-pressure campaign (issue 11, "the test net").
+#
+# A 10+4 volume with members 2 and 9 missing (so writes use the
+# partial-parity log), 16 fio writers (random sizes 512 B..64 KiB, aligned
+# and not, crc32c verify) while the volume is degraded, then during a
+# rebuild of 2 and 9, a check and a repair; a member failing writes under
+# the load; afterwards check finds 0 mismatches and the whole volume reads
+# back equal with 4 members missing.
+#
+# Pressure:
+#  - debug kernel (failslab + fail_page_alloc present): allocation failures
+#    injected into the threads dm-ec allocates in (ec_sync/<name> and the
+#    unbound kworkers of kecd, re-marked 5x/s), every phase counts the
+#    failures actually injected and asserts a minimum; then table loads
+#    and messages under failslab (dmsetup's own context): each either
+#    works or fails cleanly, and nothing changes (data, health).
+#  - any kernel: reserve_test=1 (every fast-path page allocation of an io
+#    goes to the reserve, so every io serialises on reserve_lock);
+#    on Debian's kernel this is the whole script, the injection parts
+#    are TAP skips.
+# What must hold under injection: fio error-free and verifying (an
+# allocation failure must never become an I/O error where a mempool
+# exists), no member failed by it (every member's state asserted), no
+# kernel report (run.sh's DMESG_BAD: any stack trace, so also any
+# allocation-failure warning; dm-ec's own allocations in the I/O path are
+# all __GFP_NOWARN or mempool-backed).
+#
+# env: EC_MP_IO (per fio job and phase, default 1M; 512K on the debug
+# kernel), EC_MP_PCT (injection probability, %, default 10).
+
+. "$(dirname "$0")/lib.sh"
+ec_require_vm
+. "$EC_LIB_DIR/../vm/failinject.sh"
+
+command -v fio >/dev/null || die "fio not installed"
+EC_RAM_MIB=24
+ec_setup 14
+ALL14=$(seq 0 13)
+K=10 M=4 C=8
+LEN=$(( 40 * 2048 / (K * C) * (K * C) ))
+PREFIX="0 $LEN ec $K $M $C"
+REF=$EC_TMP/ref
+KNOB=/sys/module/dm_ec/parameters/reserve_test
+PCT=${EC_MP_PCT:-10}
+FI=0
+if fi_have failslab fail_page_alloc; then
+	FI=1
+	IO=${EC_MP_IO:-512K}
+	RATE=${EC_MP_RATE:-64}		# KiB/s: the rebuild outlasts fio
+else
+	IO=${EC_MP_IO:-1M}
+	RATE=${EC_MP_RATE:-256}
+fi
+NMARK='^(ec_sync/|kworker/u)'
+MINFAIL=${EC_MP_MINFAIL:-20}
+
+mp_cleanup() {
+	fi_have && fi_disable_all
+	[ -w $KNOB ] && echo 0 >$KNOB
+}
+trap 'mp_cleanup; ec_cleanup quiet' EXIT
+
+fio_ok() {	# fio_ok LOG: no error reported
+	grep -qE 'err= *0' "$1" && ! grep -qiE 'io_u error|verify.*(bad|fail)|err= *[1-9]' "$1"
+}
+
+# fio16 NAME SEED [fio args]: 16 writers, each on its own 1/16 of the
+# volume, random sizes 512 B..64 KiB, crc32c verify
+fio16() {
+	local name=$1 seed=$2 log=$EC_TMP/fio16.${1// /_} rc
+	shift 2
+	fio --name=w --filename="$(vol f)" --numjobs=16 --rw=randwrite \
+		--bsrange=512-64k --ioengine=libaio --iodepth=4 --direct=1 \
+		--size=$((LEN * 512 / 16)) --offset_increment=$((LEN * 512 / 16)) \
+		--io_size="$IO" --verify=crc32c --verify_fatal=1 --randseed="$seed" \
+		--group_reporting "$@" >"$log" 2>&1
+	rc=$?
+	fio_ok "$log" && [ $rc -eq 0 ]
+	tap $? "$name: 16 fio writers, write + verify" "fio exit $rc" \
+		"$(grep -iE 'err=|verify|error' "$log" | head -5)"
+}
+
+vol_sum() { sha256sum <"$(vol f)" | cut -d' ' -f1; }
+
+# inject_on [PAGE_PCT]: failslab and fail_page_alloc into dm-ec's threads
+inject_on() {
+	[ $FI = 1 ] || return 0
+	fi_enable failslab "$PCT" 10000000
+	fi_enable fail_page_alloc "${1:-$PCT}" 10000000
+	fi_mark_loop "$NMARK"
+}
+
+# inject_off NAME: stop, report and assert the injected count
+inject_off() {
+	local a b
+	[ $FI = 1 ] || { skip "$1: allocation failures injected" "no fault injection in this kernel"; return; }
+	fi_unmark_all
+	fi_disable failslab
+	fi_disable fail_page_alloc
+	a=$(fi_injected failslab) b=$(fi_injected fail_page_alloc)
+	TOT_SLAB=$((TOT_SLAB + a)) TOT_PAGE=$((TOT_PAGE + b))
+	[ $((a + b)) -ge "$MINFAIL" ]
+	tap $? "$1: allocation failures injected: failslab $a, fail_page_alloc $b (>= $MINFAIL)"
+}
+TOT_SLAB=0 TOT_PAGE=0
+
+# ---------------------------------------------------------------------------
+# campaign MODE: MODE "inject" (debug kernel) or "reserve" (reserve_test=1)
+campaign() {
+	local mode=$1 s0 s1 act kick
+	ec_remove f 2>/dev/null
+	ec_wipe_for "$LEN" $K $C $ALL14
+	ec_create f "$PREFIX 1 nosync $(ec_devs "2 9" $ALL14)"
+	tap $? "$mode: 10+4 volume, members 2 and 9 missing" || return
+	ecpy fill "$(vol f)" "$REF" --seed 51
+	if [ "$mode" = reserve ]; then
+		echo 1 >$KNOB
+		tap $? "$mode: reserve_test=1 (every io through the reserve)"
+	fi
+	[ "$mode" = inject ] && inject_on
+	fio16 "$mode: degraded" 501
+	[ "$mode" = inject ] && inject_off "$mode: degraded"
+	is "$(ec_health f)" "$(health_expect 14 "2 9")" "$mode: degraded: no member failed"
+
+	ec_reload f "$PREFIX 6 max_rebuild_rate $RATE rebuild 2 rebuild 9 $(ec_devs "" $ALL14)"
+	tap $? "$mode: members 2 and 9 back, rebuilding"
+	[ "$mode" = inject ] && inject_on
+	fio16 "$mode: during rebuild" 502
+	diag "action when fio ended: $(ec_action f) (health $(ec_health f))"
+	[ "$mode" = inject ] && inject_off "$mode: during rebuild"
+	ec_reload f "$PREFIX 0 $(ec_devs "" $ALL14)"
+	ec_wait_sync f 300
+	tap $? "$mode: rebuild finishes"
+	is "$(ec_health f)" AAAAAAAAAAAAAA "$mode: after rebuild every member A"
+
+	for act in check repair; do
+		# the action restarted whenever it ends while fio runs
+		( n=0; while :; do
+			[ "$(ec_action f)" = idle ] && dmsetup message ect_f 0 $act &&
+				n=$((n + 1)) && echo $n >"$EC_TMP/kicks"
+			sleep 0.3
+		done ) &
+		kick=$!
+		sleep 0.5
+		[ "$mode" = inject ] && inject_on
+		fio16 "$mode: during $act" 503
+		kill $kick; wait $kick 2>/dev/null
+		diag "$act ran $(cat "$EC_TMP/kicks" 2>/dev/null) times during fio"
+		ec_wait_idle f 300
+		[ "$mode" = inject ] && inject_off "$mode: during $act"
+		is "$(ec_health f)" AAAAAAAAAAAAAA "$mode: during $act: no member failed"
+	done
+
+	# A member failing writes under the load: the writes that saw the
+	# error are acknowledged only after ec_meta_commit() recorded the
+	# failure, from the write path (kecd) with every page allocation
+	# outside the mempools failing (fail_page_alloc 100 %).
+	[ "$mode" = inject ] && inject_on 100
+	( sleep 3; member_set_error 5 ) &
+	kick=$!
+	fio16 "$mode: member 5 fails under the load" 504
+	wait $kick
+	[ "$mode" = inject ] && inject_off "$mode: member 5 fails"
+	is "$(ec_health f)" AAAAADAAAAAAAA "$mode: member 5 fails: member 5 D, every other A"
+	member_set_linear 5
+	ec_reload f "$PREFIX 2 rebuild 5 $(ec_devs "" $ALL14)" && ec_wait_sync f 300
+	tap $? "$mode: member 5 rebuilt"
+
+	echo 0 >$KNOB
+	dmsetup message ect_f 0 check && ec_wait_idle f 300
+	is "$(ec_mismatch f)" 0 "$mode: check afterwards: 0 mismatches"
+	fio16 "$mode: verify" 504 --verify_only
+	s0=$(vol_sum)
+	ec_reload f "$PREFIX 0 $(ec_devs "0 4 7 13" $ALL14)"
+	s1=$(vol_sum)
+	is "$s1" "$s0" "$mode: whole volume equal with members 0 4 7 13 missing"
+	ec_reload f "$PREFIX 0 $(ec_devs "1 2 3 9" $ALL14)"
+	fio16 "$mode: verify with members 1 2 3 9 missing" 504 --verify_only
+	ec_reload f "$PREFIX 0 $(ec_devs "" $ALL14)"
+}
+
+# ---------------------------------------------------------------------------
+# ctr_msg: table loads and messages under injection in dmsetup's own
+# context. Round r lets the marked command allocate r^2 KB (the
+# injector's `space`) before its one failure, so successive rounds fail
+# at later and later allocations (exec, dm core, dm-ec's constructor,
+# its preresume: superblock reads, bitmap, commit). Each command either
+# works or fails; a failed one leaves nothing behind and a plain retry
+# works: every member A, the data unchanged.
+ctr_msg() {
+	local s0 r inj space rc nfail=0 nok=0 ninj=0 bad="" tbl out
+	[ $FI = 1 ] || { skip "ctr/message under injection" "no fault injection in this kernel"; return; }
+	tbl="$PREFIX 0 $(ec_devs "" $ALL14)"
+	if ! dmsetup info ect_f >/dev/null 2>&1; then	# EC_MP_PARTS=ctr alone
+		ec_wipe_for "$LEN" $K $C $ALL14
+		ec_create f "$PREFIX 1 nosync $(ec_devs "" $ALL14)"
+		ecpy fill "$(vol f)" "$REF" --seed 52
+	fi
+	s0=$(vol_sum)
+	ec_remove f
+	for ((r = 0; r < ${EC_MP_CTR_ROUNDS:-40}; r++)); do
+		inj=failslab
+		[ $((r % 2)) = 1 ] && inj=fail_page_alloc
+		space=$((r * r * 1000))
+		fi_enable $inj 100 1
+		fi_set $inj space $space
+		out=$( (fi_mark_self; exec dmsetup create ect_f --table "$tbl") 2>&1)
+		rc=$?
+		fi_disable $inj
+		[ "$(fi_injected $inj)" -gt 0 ] && ninj=$((ninj + 1))
+		if [ $rc = 0 ]; then
+			nok=$((nok + 1))
+		else
+			nfail=$((nfail + 1))
+			dmsetup remove ect_f >/dev/null 2>&1
+			dmsetup create ect_f --table "$tbl" >/dev/null 2>&1 ||
+				bad+=" r$r:retry-failed"
+		fi
+		[ "$(ec_health f)" = AAAAAAAAAAAAAA ] || bad+=" r$r:health=$(ec_health f)"
+		if [ $((r % 8)) = 7 ]; then
+			[ "$(vol_sum)" = "$s0" ] || bad+=" r$r:data"
+		fi
+		ec_remove f >/dev/null 2>&1 || bad+=" r$r:remove"
+	done
+	diag "table loads: $nok succeeded, $nfail failed, $ninj with a failure injected"
+	[ "$ninj" -ge $(( ${EC_MP_CTR_ROUNDS:-40} / 4 )) ] && [ "$nfail" -ge 1 ]
+	tap $? "ctr: ${EC_MP_CTR_ROUNDS:-40} table loads with an allocation failure injected at growing depths ($nfail failed)"
+	[ -z "$bad" ]
+	tap $? "ctr: each failed load left nothing behind, the retry worked, data and health unchanged" \
+		"$bad"
+	ec_create f "$tbl"
+	[ "$(vol_sum)" = "$s0" ]
+	tap $? "ctr: whole volume unchanged after the loads"
+
+	nfail=0 ninj=0 bad=""
+	for ((r = 0; r < ${EC_MP_MSG_ROUNDS:-24}; r++)); do
+		local msg
+		case $((r % 3)) in 0) msg=check ;; 1) msg=frozen ;; 2) msg=idle ;; esac
+		inj=failslab
+		[ $((r % 2)) = 1 ] && inj=fail_page_alloc
+		fi_enable $inj 100 1
+		fi_set $inj space $((r * r * 500))
+		(fi_mark_self; exec dmsetup message ect_f 0 $msg) >/dev/null 2>&1 ||
+			nfail=$((nfail + 1))
+		fi_disable $inj
+		[ "$(fi_injected $inj)" -gt 0 ] && ninj=$((ninj + 1))
+		dmsetup message ect_f 0 idle >/dev/null 2>&1
+		ec_wait_idle f 120 || bad+=" r$r:not-idle"
+		[ "$(ec_health f)" = AAAAAAAAAAAAAA ] || bad+=" r$r:health=$(ec_health f)"
+		[ "$(ec_mismatch f)" = 0 ] || bad+=" r$r:mismatch=$(ec_mismatch f)"
+	done
+	diag "messages: $nfail failed, $ninj with a failure injected"
+	[ "$ninj" -ge 1 ]
+	tap $? "msg: ${EC_MP_MSG_ROUNDS:-24} messages (check, frozen, idle) with an allocation failure injected"
+	[ -z "$bad" ]
+	tap $? "msg: volume idle, every member A, 0 mismatches after each" "$bad"
+	[ "$(vol_sum)" = "$s0" ]
+	tap $? "msg: whole volume unchanged"
+}
+
+PARTS=${EC_MP_PARTS:-campaign,ctr}
+t0=$(now)
+if [ $FI = 1 ]; then
+	diag "fault injection present: injection campaign, $PCT %, marked tasks /$NMARK/"
+	[[ $PARTS == *campaign* ]] && campaign inject
+	[[ $PARTS == *ctr* ]] && ctr_msg
+	diag "injected in total: failslab $TOT_SLAB, fail_page_alloc $TOT_PAGE"
+else
+	diag "no fault injection in this kernel: reserve_test=1 campaign"
+	[[ $PARTS == *campaign* ]] && campaign reserve
+	skip "injection campaign" "no fault injection in this kernel"
+	[[ $PARTS == *ctr* ]] && ctr_msg
+fi
+diag "t_mempress: $(elapsed "$t0") s"
+ec_remove f
+tap_done
