@@ -7,6 +7,7 @@
 
 #include <linux/device-mapper.h>
 #include <linux/bio.h>
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
@@ -208,10 +209,42 @@ struct ec_bio {
 	struct work_struct work;
 };
 
+/* Members that can neither be read nor written: failed or missing. */
+static inline unsigned long ec_bad_mask(struct ec_vol *v)
+{
+	unsigned long bad = 0;
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (test_bit(EC_MF_MISSING, &v->mem[i].flags) ||
+		    test_bit(EC_MF_FAILED, &v->mem[i].flags))
+			bad |= 1UL << i;
+	return bad;
+}
+
+/*
+ * Members whose data is not all there: failed, missing, or rebuilding
+ * (lost above rebuild_cp). Reads above rebuild_cp need all but these.
+ */
+static inline unsigned long ec_unsynced_mask(struct ec_vol *v)
+{
+	unsigned long u = ec_bad_mask(v);
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (test_bit(EC_MF_REBUILD, &v->mem[i].flags))
+			u |= 1UL << i;
+	return u;
+}
+
+/* More than m members failed or missing: some data cannot be had. */
+static inline bool ec_data_lost(struct ec_vol *v)
+{
+	return hweight_long(ec_bad_mask(v)) > v->m;
+}
+
 /* ec_target.c */
 int ec_member_fail(struct ec_vol *v, unsigned int idx, const char *why);
-unsigned long ec_bad_mask(struct ec_vol *v);
-unsigned long ec_unsynced_mask(struct ec_vol *v);
 int ec_vol_fail_member(struct ec_vol *v, unsigned int idx);
 
 /* ec_target.c */

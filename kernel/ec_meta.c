@@ -190,7 +190,7 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 		for (i = 0; i < v->n; i++)
 			if (unreadable & (1UL << i))
 				set_bit(EC_MF_FAILED, &v->mem[i].flags);
-		if (hweight_long(ec_bad_mask(v)) > v->m) {
+		if (ec_data_lost(v)) {
 			snprintf(msg, msglen,
 				 "ec: a new volume with %u of %u members missing: at most m = %u may be",
 				 (unsigned int)hweight_long(ec_bad_mask(v)), v->n, v->m);

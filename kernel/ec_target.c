@@ -29,34 +29,6 @@ const char *ec_action_name(enum ec_action a)
 	return ec_action_names[a];
 }
 
-/* Members that can neither be read nor written. */
-unsigned long ec_bad_mask(struct ec_vol *v)
-{
-	unsigned long bad = 0;
-	unsigned int i;
-
-	for (i = 0; i < v->n; i++)
-		if (test_bit(EC_MF_MISSING, &v->mem[i].flags) ||
-		    test_bit(EC_MF_FAILED, &v->mem[i].flags))
-			bad |= 1UL << i;
-	return bad;
-}
-
-/*
- * Members whose data is not all there: failed, missing, or rebuilding
- * (lost above rebuild_cp). Reads above rebuild_cp need all but these.
- */
-unsigned long ec_unsynced_mask(struct ec_vol *v)
-{
-	unsigned long u = ec_bad_mask(v);
-	unsigned int i;
-
-	for (i = 0; i < v->n; i++)
-		if (test_bit(EC_MF_REBUILD, &v->mem[i].flags))
-			u |= 1UL << i;
-	return u;
-}
-
 /*
  * Fail a member by request (message or netlink). Refused when the members
  * failed, missing or rebuilding would then be more than m: at a sector
