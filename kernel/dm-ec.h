@@ -33,6 +33,19 @@ enum {
 	EC_MF_REBUILD,		/* new or stale: in sync below rebuild_cp only */
 };
 
+/*
+ * A member's state as status, netlink and the superblock show it, derived
+ * from its flags and the volume's sync position by ec_member_state() alone
+ * (ec_member.c); each interface maps it to its own encoding there.
+ */
+enum ec_mstate {
+	EC_MS_ACTIVE,		/* in sync */
+	EC_MS_SYNCING,		/* present, the volume's initial sync or resync not done */
+	EC_MS_REBUILDING,	/* in sync below rebuild_cp only */
+	EC_MS_FAILED,
+	EC_MS_MISSING,
+};
+
 struct ec_member {
 	struct dm_dev *dev;		/* NULL when missing */
 	unsigned long flags;		/* EC_MF_* */
@@ -243,7 +256,11 @@ static inline bool ec_data_lost(struct ec_vol *v)
 	return hweight_long(ec_bad_mask(v)) > v->m;
 }
 
-/* ec_target.c */
+/* ec_member.c */
+enum ec_mstate ec_member_state(struct ec_vol *v, unsigned int i);
+char ec_mstate_letter(enum ec_mstate st);
+u8 ec_mstate_disk(enum ec_mstate st);
+u8 ec_mstate_nl(enum ec_mstate st);
 int ec_member_fail(struct ec_vol *v, unsigned int idx, const char *why);
 int ec_vol_fail_member(struct ec_vol *v, unsigned int idx);
 
