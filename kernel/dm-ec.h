@@ -7,6 +7,7 @@
 
 #include <linux/device-mapper.h>
 #include <linux/bio.h>
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
@@ -30,6 +31,19 @@ enum {
 	EC_MF_MISSING,		/* no device in the table ("-") */
 	EC_MF_FAILED,		/* an I/O error, or "fail <idx>" */
 	EC_MF_REBUILD,		/* new or stale: in sync below rebuild_cp only */
+};
+
+/*
+ * A member's state as status, netlink and the superblock show it, derived
+ * from its flags and the volume's sync position by ec_member_state() alone
+ * (ec_member.c); each interface maps it to its own encoding there.
+ */
+enum ec_mstate {
+	EC_MS_ACTIVE,		/* in sync */
+	EC_MS_SYNCING,		/* present, the volume's initial sync or resync not done */
+	EC_MS_REBUILDING,	/* in sync below rebuild_cp only */
+	EC_MS_FAILED,
+	EC_MS_MISSING,
 };
 
 struct ec_member {
@@ -208,10 +222,46 @@ struct ec_bio {
 	struct work_struct work;
 };
 
-/* ec_target.c */
+/* Members that can neither be read nor written: failed or missing. */
+static inline unsigned long ec_bad_mask(struct ec_vol *v)
+{
+	unsigned long bad = 0;
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (test_bit(EC_MF_MISSING, &v->mem[i].flags) ||
+		    test_bit(EC_MF_FAILED, &v->mem[i].flags))
+			bad |= 1UL << i;
+	return bad;
+}
+
+/*
+ * Members whose data is not all there: failed, missing, or rebuilding
+ * (lost above rebuild_cp). Reads above rebuild_cp need all but these.
+ */
+static inline unsigned long ec_unsynced_mask(struct ec_vol *v)
+{
+	unsigned long u = ec_bad_mask(v);
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (test_bit(EC_MF_REBUILD, &v->mem[i].flags))
+			u |= 1UL << i;
+	return u;
+}
+
+/* More than m members failed or missing: some data cannot be had. */
+static inline bool ec_data_lost(struct ec_vol *v)
+{
+	return hweight_long(ec_bad_mask(v)) > v->m;
+}
+
+/* ec_member.c */
+enum ec_mstate ec_member_state(struct ec_vol *v, unsigned int i);
+char ec_mstate_letter(enum ec_mstate st);
+u8 ec_mstate_disk(enum ec_mstate st);
+u8 ec_mstate_nl(enum ec_mstate st);
 int ec_member_fail(struct ec_vol *v, unsigned int idx, const char *why);
-unsigned long ec_bad_mask(struct ec_vol *v);
-unsigned long ec_unsynced_mask(struct ec_vol *v);
 int ec_vol_fail_member(struct ec_vol *v, unsigned int idx);
 
 /* ec_target.c */

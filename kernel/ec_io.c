@@ -579,7 +579,7 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 		ret = -EIO;
 	if (werrs) {
 		/* Acknowledge only once the failure is on record. */
-		if (ec_meta_commit(v) || hweight_long(ec_bad_mask(v)) > v->m)
+		if (ec_meta_commit(v) || ec_data_lost(v))
 			ret = -EIO;
 	}
 out:
@@ -622,7 +622,7 @@ static int ec_discard_row(struct ec_vol *v, sector_t row)
 		if (errs) {
 			ec_io_fail_errors(io, errs, true);
 			ec_meta_commit(v);
-			if (hweight_long(ec_bad_mask(v)) > v->m)
+			if (ec_data_lost(v))
 				ret = -EIO;
 		}
 		ec_io_put(io);
@@ -654,7 +654,7 @@ static void ec_bio_work(struct work_struct *w)
 	int ret = 0;
 
 	if (bio_data_dir(bio) == WRITE &&
-	    hweight_long(ec_bad_mask(v)) > v->m) {
+	    ec_data_lost(v)) {
 		ret = -EIO;
 		goto done;
 	}
@@ -751,7 +751,7 @@ static void ec_flush_work(struct work_struct *w)
 	int ret = ec_meta_commit(v);
 
 	eb->own = true;
-	if (hweight_long(ec_bad_mask(v)) > v->m)
+	if (ec_data_lost(v))
 		bio->bi_status = BLK_STS_IOERR;
 	else
 		bio->bi_status = ret ? BLK_STS_IOERR : BLK_STS_OK;

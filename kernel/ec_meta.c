@@ -190,7 +190,7 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 		for (i = 0; i < v->n; i++)
 			if (unreadable & (1UL << i))
 				set_bit(EC_MF_FAILED, &v->mem[i].flags);
-		if (hweight_long(ec_bad_mask(v)) > v->m) {
+		if (ec_data_lost(v)) {
 			snprintf(msg, msglen,
 				 "ec: a new volume with %u of %u members missing: at most m = %u may be",
 				 (unsigned int)hweight_long(ec_bad_mask(v)), v->n, v->m);
@@ -397,17 +397,8 @@ static void ec_sb_fill(struct ec_vol *v, struct dm_ec_sb *sb, unsigned int idx)
 	sb->log_sectors = cpu_to_le64(DM_EC_DATA_OFFSET - DM_EC_LOG_OFFSET);
 	sb->log_gen = cpu_to_le64(v->log_gen);
 	for (i = 0; i < v->n; i++) {
-		struct ec_member *mb = &v->mem[i];
-		u8 st = DM_EC_MEMBER_ACTIVE;
-
-		if (test_bit(EC_MF_MISSING, &mb->flags))
-			st = DM_EC_MEMBER_MISSING;
-		else if (test_bit(EC_MF_FAILED, &mb->flags))
-			st = DM_EC_MEMBER_FAILED;
-		else if (test_bit(EC_MF_REBUILD, &mb->flags))
-			st = DM_EC_MEMBER_REBUILDING;
-		sb->member_state[i] = st;
-		memcpy(sb->member_uuids[i], mb->uuid, 16);
+		sb->member_state[i] = ec_mstate_disk(ec_member_state(v, i));
+		memcpy(sb->member_uuids[i], v->mem[i].uuid, 16);
 	}
 	sb->crc = cpu_to_le32(ec_crc32c(0, sb, offsetof(struct dm_ec_sb, crc)));
 }

@@ -78,20 +78,6 @@ void ec_nl_vol_del(struct ec_vol *v)
 	wait_event(ec_nl_idle, !atomic_read(&v->nl.busy));
 }
 
-static u8 ec_nl_mstate(struct ec_vol *v, unsigned int i)
-{
-	struct ec_member *mb = &v->mem[i];
-
-	if (test_bit(EC_MF_MISSING, &mb->flags))
-		return DM_EC_MSTATE_MISSING;
-	if (test_bit(EC_MF_FAILED, &mb->flags))
-		return DM_EC_MSTATE_FAILED;
-	if (test_bit(EC_MF_REBUILD, &mb->flags) ||
-	    READ_ONCE(v->resync_cp) < v->rows * v->chunk_sectors)
-		return DM_EC_MSTATE_SYNCING;
-	return DM_EC_MSTATE_ACTIVE;
-}
-
 /*
  * Members that may still fail before data is lost, over the whole volume:
  * m less the members failed, missing or rebuilding (out of sync above
@@ -151,7 +137,7 @@ static int ec_nl_put_member(struct sk_buff *skb, struct ec_vol *v,
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, DM_EC_MEMBER_A_INDEX, i) ||
 	    nla_put(skb, DM_EC_MEMBER_A_UUID, DM_EC_UUID_LEN, mb->uuid) ||
-	    nla_put_u8(skb, DM_EC_MEMBER_A_STATE, ec_nl_mstate(v, i)) ||
+	    nla_put_u8(skb, DM_EC_MEMBER_A_STATE, ec_mstate_nl(ec_member_state(v, i))) ||
 	    nla_put_u32(skb, DM_EC_MEMBER_A_READ_ERRORS,
 			atomic_read(&mb->read_errors)) ||
 	    nla_put_u32(skb, DM_EC_MEMBER_A_WRITE_ERRORS,

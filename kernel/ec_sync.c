@@ -34,7 +34,7 @@ static enum ec_action ec_sync_next(struct ec_vol *v)
 
 	if (req == EC_ACT_FROZEN)
 		return EC_ACT_FROZEN;
-	if (hweight_long(ec_bad_mask(v)) > v->m)
+	if (ec_data_lost(v))
 		return EC_ACT_IDLE;
 	if (ec_rebuild_members(v))
 		return EC_ACT_REBUILD;
@@ -439,7 +439,7 @@ int ec_sync_request(struct ec_vol *v, enum ec_action want)
 			      ec_action_name(cur));
 			return -EBUSY;
 		}
-		if (hweight_long(ec_bad_mask(v)) > v->m) {
+		if (ec_data_lost(v)) {
 			DMERR("%s refused: more than %u members lost",
 			      ec_action_name(want), v->m);
 			return -EIO;

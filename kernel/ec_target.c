@@ -29,82 +29,6 @@ const char *ec_action_name(enum ec_action a)
 	return ec_action_names[a];
 }
 
-/* Members that can neither be read nor written. */
-unsigned long ec_bad_mask(struct ec_vol *v)
-{
-	unsigned long bad = 0;
-	unsigned int i;
-
-	for (i = 0; i < v->n; i++)
-		if (test_bit(EC_MF_MISSING, &v->mem[i].flags) ||
-		    test_bit(EC_MF_FAILED, &v->mem[i].flags))
-			bad |= 1UL << i;
-	return bad;
-}
-
-/*
- * Members whose data is not all there: failed, missing, or rebuilding
- * (lost above rebuild_cp). Reads above rebuild_cp need all but these.
- */
-unsigned long ec_unsynced_mask(struct ec_vol *v)
-{
-	unsigned long u = ec_bad_mask(v);
-	unsigned int i;
-
-	for (i = 0; i < v->n; i++)
-		if (test_bit(EC_MF_REBUILD, &v->mem[i].flags))
-			u |= 1UL << i;
-	return u;
-}
-
-/*
- * Fail a member by request (message or netlink). Refused when the members
- * failed, missing or rebuilding would then be more than m: at a sector
- * above rebuild_cp, reads need every member but those. Failing a member
- * that is rebuilding loses nothing more. The check and the marking are
- * one step under v->lock, so the two request paths cannot both pass it.
- * Returns 1 if the member was failed now, 0 if it already was, -EBUSY.
- */
-int ec_vol_fail_member(struct ec_vol *v, unsigned int idx)
-{
-	unsigned long u;
-	int ret = 0;
-
-	spin_lock(&v->lock);
-	u = ec_unsynced_mask(v);
-	if (ec_bad_mask(v) & (1UL << idx))
-		goto out;
-	if (hweight_long(u | 1UL << idx) > v->m) {
-		DMERR("%s: fail %u refused: %u members failed, missing or rebuilding, m = %u",
-		      dm_device_name(dm_table_get_md(v->ti->table)), idx,
-		      (unsigned int)hweight_long(u), v->m);
-		ret = -EBUSY;
-		goto out;
-	}
-	ret = ec_member_fail(v, idx, "failed by request");
-out:
-	spin_unlock(&v->lock);
-	return ret;
-}
-
-/*
- * Mark a member failed. Safe in any context: the superblocks are updated
- * by ec_meta_commit() from process context (the caller, or meta_work).
- */
-int ec_member_fail(struct ec_vol *v, unsigned int idx, const char *why)
-{
-	struct ec_member *mb = &v->mem[idx];
-
-	if (test_and_set_bit(EC_MF_FAILED, &mb->flags))
-		return 0;
-	DMERR_LIMIT("%s: member %u (%s) failed: %s",
-		    dm_device_name(dm_table_get_md(v->ti->table)), idx,
-		    mb->dev ? mb->dev->name : "-", why);
-	ec_nl_member_failed(v, idx);	/* netlink event, from meta_work */
-	schedule_work(&v->meta_work);
-	return 1;
-}
-
 static void ec_meta_work(struct work_struct *w)
 {
 	struct ec_vol *v = container_of(w, struct ec_vol, meta_work);
@@ -448,20 +372,6 @@ static void ec_dtr(struct dm_target *ti)
 	ec_vol_free(v);
 }
 
-static char ec_health(struct ec_vol *v, unsigned int i)
-{
-	struct ec_member *mb = &v->mem[i];
-
-	if (test_bit(EC_MF_MISSING, &mb->flags))
-		return '-';
-	if (test_bit(EC_MF_FAILED, &mb->flags))
-		return 'D';
-	if (test_bit(EC_MF_REBUILD, &mb->flags) ||
-	    READ_ONCE(v->resync_cp) < v->rows * v->chunk_sectors)
-		return 'a';
-	return 'A';
-}
-
 static void ec_status(struct dm_target *ti, status_type_t type,
 		      unsigned int flags, char *result, unsigned int maxlen)
 {
@@ -473,7 +383,7 @@ static void ec_status(struct dm_target *ti, status_type_t type,
 	case STATUSTYPE_INFO:
 		DMEMIT("%u %u %u ", v->k, v->m, v->n);
 		for (i = 0; i < v->n; i++)
-			DMEMIT("%c", ec_health(v, i));
+			DMEMIT("%c", ec_mstate_letter(ec_member_state(v, i)));
 		DMEMIT(" %llu/%llu %s %llu %s",
 		       (unsigned long long)READ_ONCE(v->sync_done),
 		       (unsigned long long)READ_ONCE(v->sync_total),
