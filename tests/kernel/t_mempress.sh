@@ -63,10 +63,6 @@ mp_cleanup() {
 }
 trap 'mp_cleanup; ec_cleanup quiet' EXIT
 
-fio_ok() {	# fio_ok LOG: no error reported
-	grep -qE 'err= *0' "$1" && ! grep -qiE 'io_u error|verify.*(bad|fail)|err= *[1-9]' "$1"
-}
-
 # fio16 NAME SEED [fio args]: 16 writers, each on its own 1/16 of the
 # volume, random sizes 512 B..64 KiB, crc32c verify
 fio16() {
