@@ -157,6 +157,26 @@ fio_ok() {
 		! grep -qiE 'io_u error|verify.*(bad|fail)|bad (magic|header)|err= *[1-9]' "$1"
 }
 
+# fio16 NAME SEED [fio args]: 16 writers, each on its own 1/16 of volume
+# f (LEN sectors), random sizes 512 B..64 KiB, FIO16_IO bytes each
+# (default 1M), crc32c verify; one TAP line "NAME: 16 fio writers, ..."
+fio16() {
+	local name=$1 seed=$2 log=$EC_TMP/fio16.${1// /_} rc
+	shift 2
+	fio --name=w --filename="$(vol f)" --numjobs=16 --rw=randwrite \
+		--bsrange=512-64k --ioengine=libaio --iodepth=4 --direct=1 \
+		--size=$((LEN * 512 / 16)) --offset_increment=$((LEN * 512 / 16)) \
+		--io_size="${FIO16_IO:-1M}" --verify=crc32c --verify_fatal=1 --randseed="$seed" \
+		--group_reporting "$@" >"$log" 2>&1
+	rc=$?
+	fio_ok "$log" && [ $rc -eq 0 ]
+	tap $? "$name: 16 fio writers, write + verify" "fio exit $rc" \
+		"$(grep -iE 'err=|verify|error' "$log" | head -5)"
+}
+
+# vol_sum: sha256 of the whole volume f
+vol_sum() { sha256sum <"$(vol f)" | cut -d' ' -f1; }
+
 # ---------------------------------------------------------------------------
 # Setup and cleanup
 

@@ -266,24 +266,6 @@ part_md() {
 }
 
 # ---------------------------------------------------------------------------
-# fio16 NAME SEED [verify_only]: 16 writers, each on its own 1/16 of the
-# volume, random sizes 512 B..64 KiB, crc32c verify
-fio16() {
-	local name=$1 seed=$2 log=$EC_TMP/fio16.$1 rc
-	shift 2
-	fio --name=w --filename="$(vol f)" --numjobs=16 --rw=randwrite \
-		--bsrange=512-64k --ioengine=libaio --iodepth=4 --direct=1 \
-		--size=$((LEN * 512 / 16)) --offset_increment=$((LEN * 512 / 16)) \
-		--io_size=1M --verify=crc32c --verify_fatal=1 --randseed="$seed" \
-		--group_reporting "$@" >"$log" 2>&1
-	rc=$?
-	fio_ok "$log" && [ $rc -eq 0 ]
-	tap $? "reserve: $name: 16 fio writers, write + verify" "fio exit $rc" \
-		"$(grep -iE 'err=|verify|error' "$log" | head -5)"
-}
-
-vol_sum() { sha256sum <"$(vol f)" | cut -d' ' -f1; }
-
 part_reserve() {
 	local knob=/sys/module/dm_ec/parameters/reserve_test s0 s1
 	[ -w $knob ] || { not_ok "reserve: module parameter reserve_test"; return; }
@@ -292,22 +274,22 @@ part_reserve() {
 	ecpy fill "$(vol f)" "$REF" --seed 41
 	echo 3 >$knob
 	tap $? "reserve: reserve_test=3"
-	fio16 degraded 401
+	fio16 "reserve: degraded" 401
 	ec_reload f "$PREFIX 6 max_rebuild_rate 1024 rebuild 2 rebuild 9 $(ec_devs "" $ALL14)"
 	tap $? "reserve: members 2 and 9 back, rebuilding"
-	fio16 "during rebuild" 402
+	fio16 "reserve: during rebuild" 402
 	diag "action when fio ended: $(ec_action f) (health $(ec_health f))"
 	ec_wait_sync f 300
 	tap $? "reserve: rebuild finishes"
 	dmsetup message ect_f 0 check
-	fio16 "during check" 403
+	fio16 "reserve: during check" 403
 	ec_wait_idle f 300
 	dmsetup message ect_f 0 repair
-	fio16 "during repair" 404
+	fio16 "reserve: during repair" 404
 	ec_wait_idle f 300
 	dmsetup message ect_f 0 check && ec_wait_idle f 300
 	is "$(ec_mismatch f)" 0 "reserve: check afterwards finds parity consistent"
-	fio16 "verify" 404 --verify_only
+	fio16 "reserve: verify" 404 --verify_only
 	s0=$(vol_sum)
 	echo 0 >$knob
 	ec_reload f "$PREFIX 0 $(ec_devs "0 4 7 13" $ALL14)"

@@ -54,6 +54,7 @@ else
 	IO=${EC_MP_IO:-1M}
 	RATE=${EC_MP_RATE:-256}
 fi
+FIO16_IO=$IO			# fio16 (lib.sh): bytes per writer and phase
 NMARK='^(ec_sync/|kworker/u)'
 MINFAIL=${EC_MP_MINFAIL:-20}
 
@@ -62,24 +63,6 @@ mp_cleanup() {
 	[ -w $KNOB ] && echo 0 >$KNOB
 }
 trap 'mp_cleanup; ec_cleanup quiet' EXIT
-
-# fio16 NAME SEED [fio args]: 16 writers, each on its own 1/16 of the
-# volume, random sizes 512 B..64 KiB, crc32c verify
-fio16() {
-	local name=$1 seed=$2 log=$EC_TMP/fio16.${1// /_} rc
-	shift 2
-	fio --name=w --filename="$(vol f)" --numjobs=16 --rw=randwrite \
-		--bsrange=512-64k --ioengine=libaio --iodepth=4 --direct=1 \
-		--size=$((LEN * 512 / 16)) --offset_increment=$((LEN * 512 / 16)) \
-		--io_size="$IO" --verify=crc32c --verify_fatal=1 --randseed="$seed" \
-		--group_reporting "$@" >"$log" 2>&1
-	rc=$?
-	fio_ok "$log" && [ $rc -eq 0 ]
-	tap $? "$name: 16 fio writers, write + verify" "fio exit $rc" \
-		"$(grep -iE 'err=|verify|error' "$log" | head -5)"
-}
-
-vol_sum() { sha256sum <"$(vol f)" | cut -d' ' -f1; }
 
 # inject_on [PAGE_PCT]: failslab and fail_page_alloc into dm-ec's threads
 inject_on() {
