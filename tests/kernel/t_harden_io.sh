@@ -6,6 +6,9 @@
 # flush:   a member failing flushes (dm-flakey error_writes) while another member delays
 #          its plain writes (dm-delay): when the volume's flush returns, the
 #          superblocks of every other member already say FAILED.
+# flushmem: the same with every page allocation of every kworker failing
+#          (fail_page_alloc 100 %, debug kernel; a skip elsewhere): the
+#          superblock commit must not need memory (issue 11).
 # md:      member 3 is a one-disk md raid0 (iostats off, so md rewrites
 #          bi_bdev of our bios) over a dm device that starts failing writes
 #          under fio: the member must show D and the data verify, also after the
@@ -22,14 +25,15 @@
 #          disks (32 members): initial resync, random fill, small unaligned
 #          writes, check, m members missing: whole volume compared.
 #
-# EC_HIO_PARTS selects parts (default "flush,bmflush,md,reserve,geom"),
+# EC_HIO_PARTS selects parts (default "flush,flushmem,bmflush,md,reserve,geom"),
 # EC_HIO_GEOM the geometries of part geom (comma separated).
 
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
+. "$EC_LIB_DIR/../vm/failinject.sh"
 
 command -v fio >/dev/null || die "fio not installed"
-PARTS=${EC_HIO_PARTS:-flush,bmflush,md,reserve,geom}
+PARTS=${EC_HIO_PARTS:-flush,flushmem,bmflush,md,reserve,geom}
 PARTS=${PARTS//,/ }
 GEOMS=${EC_HIO_GEOM:-16+4,3+3,2+2,1+1,31+1,28+4}
 GEOMS=${GEOMS//,/ }
@@ -44,6 +48,7 @@ REF=$EC_TMP/ref
 MD=""
 
 hio_cleanup() {
+	fi_have && fi_disable_all
 	if [ -n "$MD" ]; then
 		dmsetup remove ect_f 2>/dev/null
 		echo clear >"/sys/block/$MD/md/array_state" 2>/dev/null
@@ -70,8 +75,12 @@ fresh_volume() {	# fresh_volume DEVS...: a new 10+4 volume "f", in sync
 }
 
 # ---------------------------------------------------------------------------
-part_flush() {
-	local t0 dt i bad=0 late="" loop
+# flush_case NAME [nomem]: the flush case; with "nomem" every page
+# allocation of every kworker fails while the flush runs (debug kernel):
+# the superblock commit that must precede the flush's completion runs in
+# kworkers (kecd for the flush, the system queue for the member's failure).
+flush_case() {
+	local p=$1 nomem=${2:-} t0 dt i bad=0 late="" loop rc n
 	# brd has no write cache, so the block layer completes flushes to it
 	# before they reach the driver: member 5 lives on a loop device (which
 	# has one), so the volume has a write cache and flushes reach member 5.
@@ -79,21 +88,32 @@ part_flush() {
 	truncate -s $((MSZ * 512)) "$EC_TMP/m5.img" &&
 		loop=$(losetup -f --show "$EC_TMP/m5.img") &&
 		member_swap 5 "0 $MSZ linear $loop 0"
-	tap $? "flush: member 5 on loop device ${loop:-?}" || return
-	fresh_volume "$(ec_devs "" $ALL14)" || { not_ok "flush: create volume"; return; }
+	tap $? "$p: member 5 on loop device ${loop:-?}" || return
+	fresh_volume "$(ec_devs "" $ALL14)" || { not_ok "$p: create volume"; return; }
 	ec_modprobe dm-delay
 	# member 7: plain writes take 2 s, reads and flushes are not delayed;
 	# the superblock commit writes its second copy with FUA only.
 	member_swap 7 "0 $MSZ delay /dev/ram7 0 0 /dev/ram7 0 2000 /dev/ram7 0 0"
-	tap $? "flush: member 7 delays plain writes by 2 s (dm-delay, 3 classes)"
+	tap $? "$p: member 7 delays plain writes by 2 s (dm-delay, 3 classes)"
 	like "$(cat /sys/dev/block/"$(devnum "$(vol f)")"/queue/write_cache)" \
-		"write back" "flush: the volume has a write cache (flushes reach dm-ec)"
+		"write back" "$p: the volume has a write cache (flushes reach dm-ec)"
 	ec_modprobe dm-flakey
 	member_swap 5 "0 $MSZ flakey $loop 0 0 3600 1 error_writes"
-	tap $? "flush: member 5 fails every write and flush (dm-flakey error_writes)"
+	tap $? "$p: member 5 fails every write and flush (dm-flakey error_writes)"
+	if [ -n "$nomem" ]; then
+		fi_enable fail_page_alloc 100 10000000
+		fi_mark_loop '^kworker/'
+	fi
 	t0=$(now)
 	sync "$(vol f)"
-	tap $? "flush: fsync of the volume succeeds (m members left)"
+	rc=$?
+	if [ -n "$nomem" ]; then
+		fi_unmark_all
+		fi_disable fail_page_alloc
+		n=$(fi_injected fail_page_alloc)
+		diag "$p: page allocations failed in kworkers during the flush: $n"
+	fi
+	tap $rc "$p: fsync of the volume succeeds (m members left)"
 	dt=$(echo "$(now) $t0" | awk '{ printf "%.2f", $1 - $2 }')
 	for i in 0 7 8 13; do
 		for c in 0 1; do
@@ -101,20 +121,34 @@ part_flush() {
 			[ "$s" = 01 ] || { bad=1; late+=" m$i.sb$c=$s"; }
 		done
 	done
-	tap $bad "flush: when the flush returned (after $dt s), every superblock copy says member 5 FAILED" \
+	tap $bad "$p: when the flush returned (after $dt s), every superblock copy says member 5 FAILED" \
 		"still not FAILED:$late"
-	is "$(ec_health f | cut -c6)" D "flush: member 5 is D"
+	is "$(ec_health f | cut -c6)" D "$p: member 5 is D"
 	sleep 3
 	bad=0
 	for i in 7 13; do
 		[ "$(sb_state /dev/ram$i 1 5)" = 01 ] || bad=1
 	done
-	tap $bad "flush: 3 s later the superblocks say FAILED (the commit did happen)"
+	tap $bad "$p: 3 s later the superblocks say FAILED (the commit did happen)"
 	member_set_linear 7
 	member_set_linear 5
 	ec_remove f
 	losetup -d "$loop"
 	rm -f "$EC_TMP/m5.img"
+}
+
+part_flush() { flush_case flush; }
+
+# The same with every kworker's page allocations failing: the commit has
+# its page from the table load (issue 11: it used to allocate one, and
+# -ENOMEM failed the flush and left the failure off the superblocks).
+part_flushmem() {
+	if ! fi_have fail_page_alloc; then
+		skip "flushmem: flush with page allocations failing" "no fault injection in this kernel"
+		return
+	fi
+	flush_case flushmem nomem
+	fi_disable_all
 }
 
 # ---------------------------------------------------------------------------
