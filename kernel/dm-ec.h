@@ -108,7 +108,8 @@ struct ec_vol {
 	bool region_set;		/* region_size given in the table */
 	bool discard;			/* every member can write zeroes */
 	struct work_struct meta_work;	/* commits member failures */
-	struct mutex sb_lock;		/* superblock writes */
+	struct mutex sb_lock;		/* superblock writes, sb_page */
+	struct page *sb_page;		/* the commit's buffer, from the ctr */
 
 	/* codec */
 	struct ec_code *code;
@@ -270,7 +271,7 @@ void ec_target_unregister(void);
 
 /* ec_meta.c */
 int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose);
-int ec_meta_commit(struct ec_vol *v);
+void ec_meta_commit(struct ec_vol *v);
 u32 ec_crc32c(u32 crc, const void *buf, size_t len);
 
 /* ec_io.c */

@@ -579,7 +579,8 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 		ret = -EIO;
 	if (werrs) {
 		/* Acknowledge only once the failure is on record. */
-		if (ec_meta_commit(v) || ec_data_lost(v))
+		ec_meta_commit(v);
+		if (ec_data_lost(v))
 			ret = -EIO;
 	}
 out:
@@ -748,13 +749,10 @@ static void ec_flush_work(struct work_struct *w)
 	struct ec_bio *eb = container_of(w, struct ec_bio, work);
 	struct bio *bio = dm_bio_from_per_bio_data(eb, sizeof(*eb));
 	struct ec_vol *v = eb->v;
-	int ret = ec_meta_commit(v);
 
+	ec_meta_commit(v);
 	eb->own = true;
-	if (ec_data_lost(v))
-		bio->bi_status = BLK_STS_IOERR;
-	else
-		bio->bi_status = ret ? BLK_STS_IOERR : BLK_STS_OK;
+	bio->bi_status = ec_data_lost(v) ? BLK_STS_IOERR : BLK_STS_OK;
 	bio_endio(bio);
 }
 

@@ -408,18 +408,16 @@ static void ec_sb_fill(struct ec_vol *v, struct dm_ec_sb *sb, unsigned int idx)
  * each flushed and FUA, so a torn write leaves one good copy. A member
  * that fails the write is failed and the round repeats. With more than m
  * members lost nothing is written: the members keep the last state in
- * which the volume was whole.
+ * which the volume was whole. Needs no memory (the page is the volume's,
+ * from the constructor): what a failed write left is judged by the
+ * member states afterwards (ec_data_lost()).
  */
-int ec_meta_commit(struct ec_vol *v)
+void ec_meta_commit(struct ec_vol *v)
 {
-	struct page *page;
+	struct page *page = v->sb_page;
 	unsigned long bad;
 	unsigned int i, round;
-	int ret = 0;
 
-	page = alloc_page(GFP_NOIO);
-	if (!page)
-		return -ENOMEM;
 	mutex_lock(&v->sb_lock);
 	for (round = 0; round <= v->n; round++) {
 		bool again = false;
@@ -451,6 +449,4 @@ int ec_meta_commit(struct ec_vol *v)
 			break;
 	}
 	mutex_unlock(&v->sb_lock);
-	__free_page(page);
-	return ret;
 }

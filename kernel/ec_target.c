@@ -89,6 +89,8 @@ static void ec_vol_free(struct ec_vol *v)
 		ec_code_destroy(v->code);
 		kfree(v->code);
 	}
+	if (v->sb_page)
+		__free_page(v->sb_page);
 	kfree(v);
 }
 
@@ -268,8 +270,14 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	}
 	v->data_sectors = round_down(min_size - DM_EC_DATA_OFFSET, chunk);
 
+	/*
+	 * The superblock commit's buffer: a commit must never fail for
+	 * memory, since a member's failure is acknowledged only once it is
+	 * on the other members' superblocks.
+	 */
+	v->sb_page = alloc_page(GFP_KERNEL);
 	v->code = kzalloc(sizeof(*v->code), GFP_KERNEL);
-	if (!v->code) {
+	if (!v->sb_page || !v->code) {
 		ti->error = "ec: out of memory";
 		ret = -ENOMEM;
 		goto bad;
@@ -610,7 +618,8 @@ static int __ec_preresume(struct dm_target *ti)
 		v->activated = true;
 	}
 	v->clean = false;
-	return ec_meta_commit(v);
+	ec_meta_commit(v);
+	return 0;
 }
 
 /*
