@@ -384,6 +384,9 @@ DM_STATUS_TABLE_FLAG = 1 << 4
 DM_BUFFER_FULL_FLAG = 1 << 8
 DM_DEV_CREATE, DM_DEV_REMOVE, DM_DEV_SUSPEND, DM_TABLE_LOAD, DM_TABLE_STATUS, \
     DM_TARGET_MSG = 3, 4, 6, 9, 12, 14
+DM_NAMES = {DM_DEV_CREATE: 'create', DM_DEV_REMOVE: 'remove',
+            DM_DEV_SUSPEND: 'suspend/resume', DM_TABLE_LOAD: 'load',
+            DM_TABLE_STATUS: 'status', DM_TARGET_MSG: 'message'}
 
 
 def _dm_nr(nr):
@@ -394,6 +397,41 @@ class DMError(OSError):
     pass
 
 
+class FailNth:
+    """Fault injection by count (/proc/thread-self/fail-nth, kernels with
+    CONFIG_FAULT_INJECTION): the n-th fault-injection site this thread
+    passes in the kernel fails (every kmalloc, page allocation, ... that
+    the armed injectors consider), then none. Armed only around the ioctl
+    itself, so the injected failure lands in the kernel's handling of it
+    (dm core, the target's constructor, preresume, message), never in
+    this process's own loading or in the root filesystem. n carries over
+    several ioctls: `left` is what is left of it, 0 once it has fired."""
+
+    def __init__(self, n):
+        self.left = n
+        self.fired_in = None
+        self.fd = os.open('/proc/thread-self/fail-nth', os.O_RDWR)
+
+    def arm(self):
+        if self.left:
+            os.pwrite(self.fd, b'%d' % self.left, 0)
+
+    def disarm(self, what):
+        if not self.left:
+            return
+        left = int(os.pread(self.fd, 32, 0))
+        os.pwrite(self.fd, b'0', 0)
+        if left == 0:
+            self.fired_in = what
+        self.left = left
+
+    def close(self):
+        os.close(self.fd)
+
+
+FAIL_NTH = None		# a FailNth armed around every dm ioctl, or None
+
+
 def dm_ioctl(nr, name, flags=0, payload=b'', target_count=0, size=16384):
     import fcntl
     buf = bytearray(max(size, DM_IOCTL_SIZE + len(payload)))
@@ -402,9 +440,16 @@ def dm_ioctl(nr, name, flags=0, payload=b'', target_count=0, size=16384):
     buf[DM_IOCTL_SIZE:DM_IOCTL_SIZE + len(payload)] = payload
     fd = os.open('/dev/mapper/control', os.O_RDWR)
     try:
-        fcntl.ioctl(fd, _dm_nr(nr), buf, True)
+        if FAIL_NTH:
+            FAIL_NTH.arm()
+        try:
+            fcntl.ioctl(fd, _dm_nr(nr), buf, True)
+        finally:
+            if FAIL_NTH:
+                FAIL_NTH.disarm(DM_NAMES.get(nr, str(nr)))
     except OSError as e:
-        raise DMError(e.errno, 'dm ioctl %d on %s: %s' % (nr, name, os.strerror(e.errno)))
+        raise DMError(e.errno, 'dm ioctl %s on %s: %s' %
+                      (DM_NAMES.get(nr, nr), name, os.strerror(e.errno)))
     finally:
         os.close(fd)
     return buf
@@ -466,6 +511,8 @@ def dm_message(name, msg):
 
 
 def cmd_dm(a):
+    if a.fail_nth is not None:
+        return cmd_dm_fail_nth(a)
     if a.op == 'create':
         out(dm_create(a.name, a.arg))
     elif a.op == 'remove':
@@ -480,6 +527,45 @@ def cmd_dm(a):
     elif a.op == 'message':
         dm_message(a.name, a.arg)
     return 0
+
+
+def cmd_dm_fail_nth(a):
+    """dm create|reload|message with --fail-nth N: the device (for create)
+    is made without injection, then the table load and resume (or the
+    message) run with fail-nth N. Prints "fail-nth N: fired in WHAT" or
+    "fail-nth N: not fired, L left" and, when an ioctl failed, its error;
+    exits 0 when everything worked, 1 when an ioctl failed. A create that
+    failed leaves no device behind (as dmsetup create)."""
+    global FAIL_NTH
+    if a.op not in ('create', 'reload', 'message'):
+        out('# ecio dm: --fail-nth only with create, reload or message')
+        return 2
+    if a.op == 'create':
+        dm_ioctl(DM_DEV_CREATE, a.name)
+    FAIL_NTH = fn = FailNth(a.fail_nth)
+    rc = 0
+    try:
+        if a.op == 'message':
+            dm_message(a.name, a.arg)
+        else:
+            dm_load(a.name, a.arg)
+            dm_resume(a.name)
+    except OSError as e:
+        out('# %s' % e)
+        rc = 1
+    finally:
+        FAIL_NTH = None
+        fn.close()
+    if rc and a.op == 'create':
+        try:
+            dm_remove(a.name)
+        except OSError as e:
+            out('# remove after the failed create: %s' % e)
+    if fn.fired_in:
+        out('fail-nth %d: fired in %s' % (a.fail_nth, fn.fired_in))
+    else:
+        out('fail-nth %d: not fired, %d left' % (a.fail_nth, fn.left))
+    return rc
 
 
 def cmd_sweep(a):
@@ -771,6 +857,9 @@ def main():
                                   'table', 'message'))
     s.add_argument('name')
     s.add_argument('arg', nargs='?', default='')
+    s.add_argument('--fail-nth', type=int, metavar='N',
+                   help='fail the N-th fault-injection site of the load and '
+                   'resume (or message) ioctls (debug kernel)')
     s.set_defaults(f=cmd_dm)
 
     s = sp.add_parser('serve', help='run commands read from stdin, one per '

@@ -475,6 +475,16 @@ kmsg_since() {
 	dmesg | awk -v m="ec-test: mark $1" 'f { print } index($0, m) { f = 1 }'
 }
 
+# kmsg_allocfail begin|end: between the two, the kernel's own reports of
+# a failed allocation (a stack dump after "page allocation failure",
+# "kmem_cache_create(...) failed with error", "vmalloc error") are
+# expected, for a test that injects allocation failures by count into a
+# path whose callers may warn (tests/vm/run.sh exempts exactly those
+# report blocks inside the window; any other report still fails)
+kmsg_allocfail() {
+	echo "ec-test: allocation failures expected: $1" >/dev/kmsg
+}
+
 # ---------------------------------------------------------------------------
 # Data helpers (see ecio.py)
 #

@@ -15,8 +15,9 @@
 #    injected into the threads dm-ec allocates in (ec_sync/<name> and the
 #    unbound kworkers of kecd, re-marked 5x/s), every phase counts the
 #    failures actually injected and asserts a minimum; then table loads
-#    and messages under failslab (dmsetup's own context): each either
-#    works or fails cleanly, and nothing changes (data, health).
+#    and messages with their n-th allocation failing (fail-nth, armed
+#    around the ioctl alone): each either works or fails cleanly, and
+#    nothing changes (data, health).
 #  - any kernel: reserve_test=1 (every fast-path page allocation of an io
 #    goes to the reserve, so every io serialises on reserve_lock);
 #    on Debian's kernel this is the whole script, the injection parts
@@ -29,7 +30,9 @@
 # all __GFP_NOWARN or mempool-backed).
 #
 # env: EC_MP_IO (per fio job and phase, default 1M; 512K on the debug
-# kernel), EC_MP_PCT (injection probability, %, default 10).
+# kernel), EC_MP_PCT (injection probability, %, default 10),
+# EC_MP_PARTS (campaign,ctr), EC_MP_CTR_ROUNDS (table loads, default 40;
+# EC_FULL=1: one per allocation site).
 
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
@@ -166,15 +169,28 @@ campaign() {
 }
 
 # ---------------------------------------------------------------------------
-# ctr_msg: table loads and messages under injection in dmsetup's own
-# context. Round r lets the marked command allocate r^2 KB (the
-# injector's `space`) before its one failure, so successive rounds fail
-# at later and later allocations (exec, dm core, dm-ec's constructor,
-# its preresume: superblock reads, bitmap, commit). Each command either
-# works or fails; a failed one leaves nothing behind and a plain retry
-# works: every member A, the data unchanged.
+# ctr_msg: table loads and messages with one allocation failure injected
+# by count (/proc/thread-self/fail-nth, armed by ecio.py around the
+# ioctl alone: marking dmsetup instead failed its exec and, once, the 9p
+# root filesystem of the guest for every later script). A dry run counts
+# the fault-injection sites a table load and resume pass (T); then load
+# n fails its n-th site, for n spread over 1..T (every n with EC_FULL=1):
+# dm core, dm-ec's constructor (mempools, bitmap, log, codec), its
+# preresume (superblock reads, bitmap load, commit). Each load either
+# works or fails with an error; a failed one leaves no device behind and a
+# plain retry works: every member A, the data unchanged. Messages (check,
+# frozen, idle) likewise, every site of each.
+# fi_sites OUT: the T of a dry run's output ("not fired, L left")
+FN_BIG=1000000
+fi_sites() {
+	local l
+	l=$(sed -n 's/^fail-nth [0-9]*: not fired, \([0-9]*\) left$/\1/p' <<<"$1")
+	[ -n "$l" ] && echo $((FN_BIG - l))
+}
+
 ctr_msg() {
-	local s0 r inj space rc nfail=0 nok=0 ninj=0 bad="" tbl out
+	local s0 r n T rc nfail=0 nok=0 nfired=0 nec=0 bad="" tbl out mark msg
+	local rounds=${EC_MP_CTR_ROUNDS:-40} where=""
 	[ $FI = 1 ] || { skip "ctr/message under injection" "no fault injection in this kernel"; return; }
 	tbl="$PREFIX 0 $(ec_devs "" $ALL14)"
 	if ! dmsetup info ect_f >/dev/null 2>&1; then	# EC_MP_PARTS=ctr alone
@@ -184,33 +200,44 @@ ctr_msg() {
 	fi
 	s0=$(vol_sum)
 	ec_remove f
-	for ((r = 0; r < ${EC_MP_CTR_ROUNDS:-40}; r++)); do
-		inj=failslab
-		[ $((r % 2)) = 1 ] && inj=fail_page_alloc
-		space=$((r * r * 1000))
-		fi_enable $inj 100 1
-		fi_set $inj space $space
-		out=$( (fi_mark_self; exec dmsetup create ect_f --table "$tbl") 2>&1)
+	# Armed at probability 0: only fail-nth fires, only in its thread.
+	fi_enable failslab 0 10000000 && fi_enable fail_page_alloc 0 10000000
+	out=$(ecpy dm create ect_f "$tbl" --fail-nth $FN_BIG)
+	T=$(fi_sites "$out")
+	[ -n "$T" ] && [ "$T" -gt 0 ]
+	tap $? "ctr: a table load and resume pass ${T:-?} fault-injection sites" "$out" || return
+	ec_remove f
+	[ "${EC_FULL:-0}" = 1 ] && rounds=$T
+	[ "$rounds" -gt "$T" ] && rounds=$T
+	mark=$(kmsg_mark)
+	kmsg_allocfail begin
+	for ((r = 0; r < rounds; r++)); do
+		n=$((rounds > 1 ? 1 + r * (T - 1) / (rounds - 1) : 1))
+		out=$(ecpy dm create ect_f "$tbl" --fail-nth $n)
 		rc=$?
-		fi_disable $inj
-		[ "$(fi_injected $inj)" -gt 0 ] && ninj=$((ninj + 1))
+		case $out in
+		*"fired in "*) nfired=$((nfired + 1)); where+=" ${out##*fired in }" ;;
+		esac
 		if [ $rc = 0 ]; then
 			nok=$((nok + 1))
+			dmsetup mknodes ect_f	# ecio.py made it by ioctl: no node
 		else
 			nfail=$((nfail + 1))
+			dmsetup info ect_f >/dev/null 2>&1 && bad+=" n$n:left-behind"
 			dmsetup remove ect_f >/dev/null 2>&1
 			dmsetup create ect_f --table "$tbl" >/dev/null 2>&1 ||
-				bad+=" r$r:retry-failed"
+				bad+=" n$n:retry-failed"
 		fi
-		[ "$(ec_health f)" = AAAAAAAAAAAAAA ] || bad+=" r$r:health=$(ec_health f)"
+		[ "$(ec_health f)" = AAAAAAAAAAAAAA ] || bad+=" n$n:health=$(ec_health f)"
 		if [ $((r % 8)) = 7 ]; then
-			[ "$(vol_sum)" = "$s0" ] || bad+=" r$r:data"
+			[ "$(vol_sum)" = "$s0" ] || bad+=" n$n:data"
 		fi
-		ec_remove f >/dev/null 2>&1 || bad+=" r$r:remove"
+		ec_remove f >/dev/null 2>&1 || bad+=" n$n:remove"
 	done
-	diag "table loads: $nok succeeded, $nfail failed, $ninj with a failure injected"
-	[ "$ninj" -ge $(( ${EC_MP_CTR_ROUNDS:-40} / 4 )) ] && [ "$nfail" -ge 1 ]
-	tap $? "ctr: ${EC_MP_CTR_ROUNDS:-40} table loads with an allocation failure injected at growing depths ($nfail failed)"
+	nec=$(kmsg_since "$mark" | grep -c 'device-mapper: table: .*: ec: ')
+	diag "table loads: $nok succeeded, $nfail failed, $nfired with the failure fired (in:$(tr ' ' '\n' <<<"$where" | grep . | sort | uniq -c | awk '{ printf " %s %s", $2, $1 }')), $nec refused by dm-ec's constructor"
+	[ "$nfired" -ge $((rounds * 3 / 4)) ] && [ "$nfail" -ge 1 ] && [ "$nec" -ge 1 ]
+	tap $? "ctr: $rounds table loads with the n-th of $T allocation sites failing ($nfail failed, $nec in dm-ec's constructor)"
 	[ -z "$bad" ]
 	tap $? "ctr: each failed load left nothing behind, the retry worked, data and health unchanged" \
 		"$bad"
@@ -218,26 +245,30 @@ ctr_msg() {
 	[ "$(vol_sum)" = "$s0" ]
 	tap $? "ctr: whole volume unchanged after the loads"
 
-	nfail=0 ninj=0 bad=""
-	for ((r = 0; r < ${EC_MP_MSG_ROUNDS:-24}; r++)); do
-		local msg
-		case $((r % 3)) in 0) msg=check ;; 1) msg=frozen ;; 2) msg=idle ;; esac
-		inj=failslab
-		[ $((r % 2)) = 1 ] && inj=fail_page_alloc
-		fi_enable $inj 100 1
-		fi_set $inj space $((r * r * 500))
-		(fi_mark_self; exec dmsetup message ect_f 0 $msg) >/dev/null 2>&1 ||
-			nfail=$((nfail + 1))
-		fi_disable $inj
-		[ "$(fi_injected $inj)" -gt 0 ] && ninj=$((ninj + 1))
+	nfail=0 nfired=0 bad="" where=""
+	local tot=0
+	for msg in check frozen idle; do
+		out=$(ecpy dm message ect_f "$msg" --fail-nth $FN_BIG)
+		T=$(fi_sites "$out")
 		dmsetup message ect_f 0 idle >/dev/null 2>&1
-		ec_wait_idle f 120 || bad+=" r$r:not-idle"
-		[ "$(ec_health f)" = AAAAAAAAAAAAAA ] || bad+=" r$r:health=$(ec_health f)"
-		[ "$(ec_mismatch f)" = 0 ] || bad+=" r$r:mismatch=$(ec_mismatch f)"
+		ec_wait_idle f 120
+		[ -n "$T" ] || { bad+=" $msg:dry-run($out)"; continue; }
+		[ "$T" -gt 16 ] && T=16
+		for ((n = 1; n <= T; n++)); do
+			tot=$((tot + 1))
+			out=$(ecpy dm message ect_f "$msg" --fail-nth $n) || nfail=$((nfail + 1))
+			[[ $out == *"fired in "* ]] && nfired=$((nfired + 1))
+			dmsetup message ect_f 0 idle >/dev/null 2>&1
+			ec_wait_idle f 120 || bad+=" $msg.n$n:not-idle"
+			[ "$(ec_health f)" = AAAAAAAAAAAAAA ] || bad+=" $msg.n$n:health=$(ec_health f)"
+			[ "$(ec_mismatch f)" = 0 ] || bad+=" $msg.n$n:mismatch=$(ec_mismatch f)"
+		done
 	done
-	diag "messages: $nfail failed, $ninj with a failure injected"
-	[ "$ninj" -ge 1 ]
-	tap $? "msg: ${EC_MP_MSG_ROUNDS:-24} messages (check, frozen, idle) with an allocation failure injected"
+	fi_disable_all
+	kmsg_allocfail end
+	diag "messages: $tot with one site failing, $nfired fired, $nfail failed"
+	[ "$nfired" -ge 1 ]
+	tap $? "msg: check, frozen, idle with each of their allocation sites failing in turn ($tot)"
 	[ -z "$bad" ]
 	tap $? "msg: volume idle, every member A, 0 mismatches after each" "$bad"
 	[ "$(vol_sum)" = "$s0" ]

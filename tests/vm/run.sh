@@ -40,7 +40,8 @@
 # default 600 s), or when the kernel log written while it ran contains a
 # BUG/WARNING/Oops/KASAN/UBSAN/lockdep/hung-task/list or slab corruption
 # report (regex in DMESG_BAD below; extend it with EC_VM_DMESG_BAD, exempt
-# lines with EC_VM_DMESG_IGNORE). A panic or the overall timeout (--timeout,
+# lines with EC_VM_DMESG_IGNORE; the kernel's allocation-failure reports
+# inside a test's kmsg_allocfail window are expected). A panic or the overall timeout (--timeout,
 # default 1800 s) fails the running script and every later one.
 #
 # Output (stdout): TAP. "1..N", then for each script its output as
@@ -368,12 +369,25 @@ DMESG_BAD+='|ODEBUG:|KFENCE:|lock held when returning|suspicious RCU usage|irq l
 [ -n "${EC_VM_DMESG_BAD:-}" ] && DMESG_BAD+="|$EC_VM_DMESG_BAD"
 dmesg_ignore=${EC_VM_DMESG_IGNORE:-}
 
+# Between "ec-test: allocation failures expected: begin" and "...: end"
+# (lib.sh kmsg_allocfail, written by a test injecting allocation
+# failures) the kernel's own allocation-failure reports are expected: each
+# such block, from its header line to the end of its stack dump
+# ("</TASK>"), is left out. Everything else is checked as always.
+allocfail_filter() {
+	awk '/ec-test: allocation failures expected: begin/ { w = 1 }
+	     /ec-test: allocation failures expected: end/ { w = 0 }
+	     w && /page allocation failure|kmem_cache_create.*failed with error|vmalloc error:/ { s = 1 }
+	     s { if (/<\/TASK>/) s = 0; next }
+	     { print }' "$1"
+}
+
 bad_dmesg() {
 	[ -f "$1" ] || return 1
 	if [ -n "$dmesg_ignore" ]; then
-		grep -E "$DMESG_BAD" "$1" | grep -Ev "$dmesg_ignore"
+		allocfail_filter "$1" | grep -E "$DMESG_BAD" | grep -Ev "$dmesg_ignore"
 	else
-		grep -E "$DMESG_BAD" "$1"
+		allocfail_filter "$1" | grep -E "$DMESG_BAD"
 	fi
 }
 
