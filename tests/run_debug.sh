@@ -37,7 +37,9 @@ tmo=${EC_DEBUG_TIMEOUT:-28800}
 echo "# debug kernel $(cat "$K/kver"), ${#scripts[@]} scripts"
 # preempt=full: more interleavings than Debian's voluntary preemption,
 # and sleeping in atomic context is caught everywhere.
-tests/vm/run.sh --kernel "$K" --ko "$KO" --append preempt=full --timeout "$tmo" \
+# slub_debug=U: allocation sites, which t_fuzz's slab check needs to take
+# kernel threads out.
+tests/vm/run.sh --kernel "$K" --ko "$KO" --append "preempt=full slub_debug=U" --timeout "$tmo" \
 	--script-timeout $((tmo / 2)) "${scripts[@]}" >"$LOG/vm-debug.log" 2>&1
 grep -E '^(ok|not ok) |^# dmesg: ' "$LOG/vm-debug.log"
 pass=$(grep -c '^ok ' "$LOG/vm-debug.log")
