@@ -21,11 +21,13 @@
 # bmflush: a member whose flush fails when the bitmap's lazy clearing
 #          flushes every member is failed and no bit is cleared (issue 11,
 #          item 12; the old module cleared the bits on the other members).
+# replayflush: a member whose flush fails at the end of the log replay
+#          of an unclean volume is failed (item 12).
 # geom:    28+4, 31+1, 16+4, 3+3, 2+2, 1+1 over dm-linear slices of the RAM
 #          disks (32 members): initial resync, random fill, small unaligned
 #          writes, check, m members missing: whole volume compared.
 #
-# EC_HIO_PARTS selects parts (default "flush,flushmem,bmflush,md,reserve,geom"),
+# EC_HIO_PARTS selects parts (default "flush,flushmem,bmflush,replayflush,md,reserve,geom"),
 # EC_HIO_GEOM the geometries of part geom (comma separated).
 
 . "$(dirname "$0")/lib.sh"
@@ -33,7 +35,7 @@ ec_require_vm
 . "$EC_LIB_DIR/../vm/failinject.sh"
 
 command -v fio >/dev/null || die "fio not installed"
-PARTS=${EC_HIO_PARTS:-flush,flushmem,bmflush,md,reserve,geom}
+PARTS=${EC_HIO_PARTS:-flush,flushmem,bmflush,replayflush,md,reserve,geom}
 PARTS=${PARTS//,/ }
 GEOMS=${EC_HIO_GEOM:-16+4,3+3,2+2,1+1,31+1,28+4}
 GEOMS=${GEOMS//,/ }
@@ -200,6 +202,65 @@ part_bmflush() {
 	ec_remove f
 	losetup -d "$loop"
 	rm -f "$EC_TMP/m5b.img"
+}
+
+# ---------------------------------------------------------------------------
+# replayflush: the log replay at the assembly of an unclean volume ends
+# with a flush of every member, so that the parity it restored is on the
+# medium before anything relies on it. A member whose flush fails there
+# must be failed (issue 11, item 12). Member 5 fails every write and
+# flush from the assembly on; the replay's flush is the first write it
+# sees (the superblocks and the bitmap are only read before it). A
+# module that ignores that flush's error fails the "replay's flush"
+# check: member 5 goes D only at the next superblock write, and with a
+# member whose writes work but whose flush fails it would stay A.
+part_replayflush() {
+	local loop i fl bad=0 late="" mark
+	ec_modprobe loop
+	rm -f "$EC_TMP/m5r.img"
+	truncate -s $((MSZ * 512)) "$EC_TMP/m5r.img" &&
+		loop=$(losetup -f --show "$EC_TMP/m5r.img") &&
+		member_swap 5 "0 $MSZ linear $loop 0"
+	tap $? "replayflush: member 5 on loop device ${loop:-?}" || return
+	if ! fresh_volume "$(ec_devs "" $ALL14)"; then
+		not_ok "replayflush: create volume"
+		member_set_linear 5
+		losetup -d "$loop"
+		return
+	fi
+	ecpy fill "$(vol f)" "$REF.rf" --seed 61
+	ec_remove f
+	# as after a crash: CLEAN off in both copies of every superblock
+	for i in $ALL14; do
+		fl=$(ecpy sb-dump "${MEM[$i]}" | sed -n 's/^flags=//p')
+		ecpy sb-set "${MEM[$i]}" --offset 12 --value $((fl & ~1)) || bad=1
+	done
+	tap $bad "replayflush: every member's superblocks say unclean"
+	ec_modprobe dm-flakey
+	member_swap 5 "0 $MSZ flakey $loop 0 0 3600 1 error_writes"
+	tap $? "replayflush: member 5 fails every write and flush"
+	mark=$(kmsg_mark)
+	ec_create f "$PREFIX 0 $(ec_devs "" $ALL14)"
+	tap $? "replayflush: the unclean volume assembles (the log is replayed)"
+	kmsg_since "$mark" | grep -q "member 5 .*failed: log replay flush error"
+	tap $? "replayflush: member 5 failed on the replay's flush" \
+		"$(kmsg_since "$mark" | grep -E 'member 5|replay' | head -3)"
+	is "$(ec_health f)" AAAAADAAAAAAAA "replayflush: member 5 D, every other A"
+	bad=0
+	for i in 0 7 13; do
+		for c in 0 1; do
+			s=$(sb_state /dev/ram$i $c 5)
+			[ "$s" = 01 ] || { bad=1; late+=" m$i.sb$c=$s"; }
+		done
+	done
+	tap $bad "replayflush: the other members' superblocks say member 5 FAILED" \
+		"not FAILED:$late"
+	ecpy verify "$(vol f)" "$REF.rf"
+	tap $? "replayflush: whole volume equal"
+	ec_remove f
+	member_set_linear 5
+	losetup -d "$loop"
+	rm -f "$EC_TMP/m5r.img"
 }
 
 # ---------------------------------------------------------------------------
