@@ -794,6 +794,53 @@ class LogFuzz:
         desc.append('C%d slot %d: %s %s%s' % (i, s, how, field,
                     ' (crc fixed)' if fix else ''))
 
+    def m_range(self, logs, desc):
+        """One range rule broken in a genuine entry, everything else left
+        valid (crc fixed, the stripe's block of this member unchanged):
+        replay must ignore it with a warning. Without the weight of this
+        kind a kernel that dropped one rule (own parity bit, stripe past
+        the end) went unnoticed in make check's rounds."""
+        rng = self.rng
+        i, s, blk = self.pick(logs)
+        row, = struct.unpack_from('<Q', blk, 24)
+        first, nr, written, parity, flags = struct.unpack_from('<IIIII', blk, 48)
+        b = self.block_of(row, i)
+        pmask = ((1 << self.n) - 1) & ~((1 << self.k) - 1)
+        rule = rng.choice(['stripe end', 'stripe far', 'own parity bit',
+                           'parity data bit', 'written past k', 'flags',
+                           'past the chunk', 'nr 0', 'unaligned',
+                           'across a slice'])
+        if rule == 'stripe end':        # same block of this member
+            row += self.n * (-(-(self.rows - row) // self.n) + rng.randrange(3))
+        elif rule == 'stripe far':
+            row += self.n * ((((1 << 64) - 1 - row) // self.n) - rng.randrange(4))
+        elif rule == 'own parity bit':
+            parity = (pmask | parity) & ~(1 << b)
+            if rng.random() < 0.5:
+                parity &= ~pmask | (1 << rng.randrange(self.k, self.n))
+                parity &= ~(1 << b)
+        elif rule == 'parity data bit':
+            parity |= 1 << rng.randrange(self.k)
+        elif rule == 'written past k':
+            written |= 1 << rng.randrange(self.k, 32)
+        elif rule == 'flags':
+            flags |= 1 << rng.randrange(32) & ~LOG_FULL or 1 << 31
+        elif rule == 'past the chunk':
+            first, nr = self.chunk - 8, rng.choice([16, 0x10000 - 8])
+        elif rule == 'nr 0':
+            nr = 0
+        elif rule == 'unaligned':
+            first += rng.choice([1, 4, 7]) if rng.random() < 0.5 else 0
+            nr += 0 if first % 8 else rng.choice([1, 4])
+        else:
+            first, nr = self.slice - 8, 16
+        struct.pack_into('<Q', blk, 24, row % (1 << 64))
+        struct.pack_into('<IIIII', blk, 48, first % (1 << 32), nr % (1 << 32),
+                         written % (1 << 32), parity % (1 << 32), flags % (1 << 32))
+        self.fix_crc(blk)
+        desc.append('C%d slot %d: range: %s (stripe %d sectors %d+%d written %#x parity %#x flags %#x)'
+                    % (i, s, rule, row % (1 << 64), first, nr, written, parity, flags))
+
     def m_gen(self, logs, desc):
         i, s, blk = self.pick(logs)
         d = self.rng.choice([1, -1])
@@ -961,8 +1008,9 @@ class LogFuzz:
         logs = {}
         kinds = []
         for _ in range(rng.choice([1, 1, 2, 3])):
-            kd = rng.choice(['field'] * 5 + ['gen', 'seq', 'pp', 'pp', 'copy',
-                             'copy', 'craft', 'garbage'])
+            kd = rng.choice(['field'] * 5 + ['range'] * 4 +
+                            ['gen', 'seq', 'pp', 'pp', 'copy', 'copy', 'craft',
+                             'garbage'])
             kinds.append(kd)
             if kd in ('copy', 'craft', 'garbage'):
                 getattr(self, 'm_' + kd)(logs, desc, present)
