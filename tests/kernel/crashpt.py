@@ -65,6 +65,7 @@ the cut and a subset of the volatile ones. (Per-member logs cannot be cut
 like this: they carry no order between members.)
 """
 import argparse
+import contextlib
 import hashlib
 import os
 import random
@@ -391,6 +392,30 @@ def replay(log, target, lo, hi):
         raise RuntimeError('lwreplay: ' + out)
 
 
+@contextlib.contextmanager
+def point_members(log, cut=None):
+    """The members at a crash point: a non-persistent snapshot of each
+    replay target (ect_sn<i> of /dev/ram<2N+i>, store /dev/ram<3N+i>),
+    with the log entries [cut[0], cut[1]) replayed into them through
+    ect_tc when cut is given. Yields {slot: device}; the snapshots go on
+    exit, so remove what was stacked on them first."""
+    snaps = {}
+    try:
+        for i in range(N):
+            snaps[i] = ecio.dm_create('ect_sn%d' % i, '0 %d snapshot /dev/ram%d /dev/ram%d N 8'
+                                      % (MEMBER, 2 * N + i, 3 * N + i))
+        if cut:
+            tc = concat('ect_tc', [snaps[i] for i in range(N)], MEMBER)
+            try:
+                replay(log, tc, cut[0], cut[1])
+            finally:
+                dm_remove_retry('ect_tc')
+        yield snaps
+    finally:
+        for i in snaps:
+            dm_remove_retry('ect_sn%d' % i)
+
+
 class Point:
     def __init__(self, a, log, manifest):
         self.a, self.log, self.manifest = a, log, manifest
@@ -406,28 +431,15 @@ class Point:
         self.times[what] = self.times.get(what, 0) + t - self.t
         self.t = t
 
-    def check(self, desc, upto, members, cut=None, rebuild_live=False):
-        """upto: index of the last mark in effect (0 = mkfs);
-        members: slots present; cut: (from, to) torn entries of the log"""
+    def verify(self, snaps, desc, upto, members, rebuild_live, why):
+        """assemble the point's members, let the sync finish, mount, compare
+        the files up to mark upto, fsck; problems go to why; returns the
+        number of files compared"""
         a = self.a
-        snaps = {}
         vol = None
         mounted = False
-        why = []
         nfiles = 0
-        self.stats['points'] += 1
-        self.t = time.time()
         try:
-            for i in range(N):
-                snaps[i] = ecio.dm_create('ect_sn%d' % i, '0 %d snapshot /dev/ram%d /dev/ram%d N 8'
-                                          % (MEMBER, 2 * N + i, 3 * N + i))
-            if cut:
-                tc = concat('ect_tc', [snaps[i] for i in range(N)], MEMBER)
-                try:
-                    replay(self.log, tc, cut[0], cut[1])
-                finally:
-                    dm_remove_retry('ect_tc')
-            self.lap('snap')
             devs = [snaps[i] if i in members else '-' for i in range(N)]
             try:
                 vol = ecio.dm_create('ect_cp', ec_table(devs))
@@ -473,16 +485,27 @@ class Point:
                     self.lap('fsck')
                     if rc:
                         why.append('fsck -n exit %d: %s' % (rc, ' | '.join(out.splitlines()[-4:])))
-        except (OSError, RuntimeError) as e:
-            why.append(str(e))
         finally:
             if mounted:
                 run('umount', '-l', self.mnt)
             if vol:
                 dm_remove_retry('ect_cp')
-            for i in snaps:
-                dm_remove_retry('ect_sn%d' % i)
-            self.lap('teardown')
+        return nfiles
+
+    def check(self, desc, upto, members, cut=None, rebuild_live=False):
+        """upto: index of the last mark in effect (0 = mkfs);
+        members: slots present; cut: (from, to) torn entries of the log"""
+        why = []
+        nfiles = 0
+        self.stats['points'] += 1
+        self.t = time.time()
+        try:
+            with point_members(self.log, cut) as snaps:
+                self.lap('snap')
+                nfiles = self.verify(snaps, desc, upto, members, rebuild_live, why)
+        except (OSError, RuntimeError) as e:
+            why.append(str(e))
+        self.lap('teardown')
         self.stats['files'] += nfiles
         if why:
             self.stats['bad'] += 1
@@ -577,71 +600,61 @@ def isync_check(a, log, stats, desc, ref, cut=None, torn=None):
     """ref: what the volume holds at the point; torn: (sector, new
     bytes) of the write in flight at the cut, each 4 KiB block of it old
     (ref) or new"""
-    snaps = {}
     vol = None
     why = []
     stats['points'] += 1
     try:
-        for i in range(N):
-            snaps[i] = ecio.dm_create('ect_sn%d' % i, '0 %d snapshot /dev/ram%d /dev/ram%d N 8'
-                                      % (MEMBER, 2 * N + i, 3 * N + i))
-        if cut:
-            tc = concat('ect_tc', [snaps[i] for i in range(N)], MEMBER)
+        with point_members(log, cut) as snaps:
             try:
-                replay(log, tc, cut[0], cut[1])
+                sb = saved_sb([snaps[i] for i in range(N)])
+                cp = sb['resync_cp'] if sb and not sb['flags'] & 2 else -1
+                if torn and cp >= 0:
+                    last_row = (torn[0] + len(torn[1]) // ecio.SECTOR - 1) // (K * CHUNK)
+                    where = 'below' if (last_row + 1) * CHUNK <= cp else 'above'
+                    stats['torn_' + where] += 1
+                    desc += ', the write %s the saved checkpoint %d' % (where, cp)
+                else:
+                    desc += ', saved checkpoint %d' % cp
+                vol = ecio.dm_create('ect_cp', ec_table([snaps[i] for i in range(N)]))
+                done, st = wait_sync('ect_cp')
+                if not done:
+                    why.append('sync did not finish: ' + st)
+                done, mism = wait_check('ect_cp')
+                if not done:
+                    why.append('check did not finish')
+                if mism:
+                    stats['mismatch'] += 1
+                    why.append('check: mismatch_cnt %d' % mism)
+                d = ecio.Direct(vol, size=1 << 20)
+                got = bytearray()
+                for off in range(0, LEN * ecio.SECTOR, 1 << 20):
+                    got += d.pread(1 << 20, off)
+                d.close()
+                lo = hi = 0
+                if torn:
+                    bs = BLOCK * ecio.SECTOR
+                    lo = torn[0] * ecio.SECTOR // bs * bs
+                    hi = -(-(torn[0] * ecio.SECTOR + len(torn[1])) // bs) * bs
+                    new = bytearray(ref[lo:hi])
+                    o = torn[0] * ecio.SECTOR - lo
+                    new[o:o + len(torn[1])] = torn[1]
+                    nnew = 0
+                    for b in range(lo, hi, bs):
+                        g = got[b:b + bs]
+                        if g == new[b - lo:b - lo + bs]:
+                            nnew += 1
+                        elif g != ref[b:b + bs]:
+                            why.append('block at byte %d of the write in flight: neither old nor new' % b)
+                    desc += ', %d of %d blocks new' % (nnew, (hi - lo) // bs)
+                if got[:lo] != ref[:lo] or got[hi:] != ref[hi:]:
+                    bad = next(i for i in range(0, LEN * ecio.SECTOR, 4096)
+                               if (i < lo or i >= hi) and got[i:i + 4096] != ref[i:i + 4096])
+                    why.append('volume differs from the acknowledged writes, first at byte %d' % bad)
             finally:
-                dm_remove_retry('ect_tc')
-        sb = saved_sb([snaps[i] for i in range(N)])
-        cp = sb['resync_cp'] if sb and not sb['flags'] & 2 else -1
-        if torn and cp >= 0:
-            last_row = (torn[0] + len(torn[1]) // ecio.SECTOR - 1) // (K * CHUNK)
-            where = 'below' if (last_row + 1) * CHUNK <= cp else 'above'
-            stats['torn_' + where] += 1
-            desc += ', the write %s the saved checkpoint %d' % (where, cp)
-        else:
-            desc += ', saved checkpoint %d' % cp
-        vol = ecio.dm_create('ect_cp', ec_table([snaps[i] for i in range(N)]))
-        done, st = wait_sync('ect_cp')
-        if not done:
-            why.append('sync did not finish: ' + st)
-        done, mism = wait_check('ect_cp')
-        if not done:
-            why.append('check did not finish')
-        if mism:
-            stats['mismatch'] += 1
-            why.append('check: mismatch_cnt %d' % mism)
-        d = ecio.Direct(vol, size=1 << 20)
-        got = bytearray()
-        for off in range(0, LEN * ecio.SECTOR, 1 << 20):
-            got += d.pread(1 << 20, off)
-        d.close()
-        lo = hi = 0
-        if torn:
-            bs = BLOCK * ecio.SECTOR
-            lo = torn[0] * ecio.SECTOR // bs * bs
-            hi = -(-(torn[0] * ecio.SECTOR + len(torn[1])) // bs) * bs
-            new = bytearray(ref[lo:hi])
-            o = torn[0] * ecio.SECTOR - lo
-            new[o:o + len(torn[1])] = torn[1]
-            nnew = 0
-            for b in range(lo, hi, bs):
-                g = got[b:b + bs]
-                if g == new[b - lo:b - lo + bs]:
-                    nnew += 1
-                elif g != ref[b:b + bs]:
-                    why.append('block at byte %d of the write in flight: neither old nor new' % b)
-            desc += ', %d of %d blocks new' % (nnew, (hi - lo) // bs)
-        if got[:lo] != ref[:lo] or got[hi:] != ref[hi:]:
-            bad = next(i for i in range(0, LEN * ecio.SECTOR, 4096)
-                       if (i < lo or i >= hi) and got[i:i + 4096] != ref[i:i + 4096])
-            why.append('volume differs from the acknowledged writes, first at byte %d' % bad)
+                if vol:
+                    dm_remove_retry('ect_cp')
     except (OSError, RuntimeError) as e:
         why.append(str(e))
-    finally:
-        if vol:
-            dm_remove_retry('ect_cp')
-        for i in snaps:
-            dm_remove_retry('ect_sn%d' % i)
     if why:
         stats['bad'] += 1
         say('not ok - %s' % desc)
