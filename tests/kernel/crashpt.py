@@ -569,9 +569,16 @@ def cmd_replay(a):
          s['resync'], s['rebuild'], s['named_rebuild'], time.time() - t0))
     say('# seconds: replay %.0f %s' % (t_replay, ' '.join(
         '%s %.0f' % kv for kv in sorted(pt.times.items()))))
-    if a.mode == 'rebuild' and not s['rebuild']:
-        say('not ok - %s rebuild: no crash point was inside the rebuild' % a.fs)
-        return 1
+    # Inside the rebuild: the marks at which the recording saw it running
+    # (the manifest's sync_action). The counts above are what status
+    # showed right after assembly, which a fast rebuild of what was left
+    # may already have finished (seen with --smp 1 on Debian's kernel).
+    inside = sum(1 for m in manifest if m[3] == 'rebuild')
+    if a.mode == 'rebuild':
+        say('# %s rebuild: %d marks inside the rebuild' % (a.fs, inside))
+        if not inside:
+            say('not ok - %s rebuild: no crash point was inside the rebuild' % a.fs)
+            return 1
     return 1 if s['bad'] else 0
 
 
