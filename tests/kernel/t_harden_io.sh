@@ -48,6 +48,7 @@ LEN=$(( 48 * 2048 / (K * C) * (K * C) ))
 PREFIX="0 $LEN ec $K $M $C"
 REF=$EC_TMP/ref
 MD=""
+LOOP=""
 
 hio_cleanup() {
 	fi_have && fi_disable_all
@@ -70,6 +71,19 @@ sb_state() {
 	echo "${st:$(($3 * 2)):2}"
 }
 
+# sb_not_failed M I...: the superblock copies of members I... that do not
+# say member M is FAILED, as " m<I>.sb<copy>=<state>" each (none: all do)
+sb_not_failed() {
+	local m=$1 i c st
+	shift
+	for i in "$@"; do
+		for c in 0 1; do
+			st=$(sb_state /dev/ram$i $c "$m")
+			[ "$st" = 01 ] || printf ' m%s.sb%s=%s' "$i" "$c" "$st"
+		done
+	done
+}
+
 fresh_volume() {	# fresh_volume DEVS...: a new 10+4 volume "f", in sync
 	ec_remove f 2>/dev/null
 	ec_wipe_for "$LEN" $K $C $ALL14
@@ -77,21 +91,48 @@ fresh_volume() {	# fresh_volume DEVS...: a new 10+4 volume "f", in sync
 }
 
 # ---------------------------------------------------------------------------
+# loop_member5 PART: member 5 moved onto a loop device over a new, zeroed
+# image, then a fresh volume "f" over all 14. brd has no write cache, so
+# the block layer completes flushes to it before they reach the driver;
+# a loop device has one, so the volume has a write cache and flushes
+# reach member 5. LOOP names the device. Returns 1 after its own "not ok".
+loop_member5() {
+	LOOP=""
+	ec_modprobe loop
+	rm -f "$EC_TMP/m5.img"
+	truncate -s $((MSZ * 512)) "$EC_TMP/m5.img" &&
+		LOOP=$(losetup -f --show "$EC_TMP/m5.img") &&
+		member_swap 5 "0 $MSZ linear $LOOP 0"
+	tap $? "$1: member 5 on loop device ${LOOP:-?}" || return 1
+	if ! fresh_volume "$(ec_devs "" $ALL14)"; then
+		not_ok "$1: create volume"
+		loop_member5_done
+		return 1
+	fi
+}
+
+# loop_member5_fail PART: from now on member 5 fails every write and flush
+loop_member5_fail() {
+	ec_modprobe dm-flakey
+	member_swap 5 "0 $MSZ flakey $LOOP 0 0 3600 1 error_writes"
+	tap $? "$1: member 5 fails every write and flush (dm-flakey error_writes)"
+}
+
+# loop_member5_done: member 5 back on its RAM disk, loop device and image gone
+loop_member5_done() {
+	member_set_linear 5
+	[ -n "$LOOP" ] && losetup -d "$LOOP"
+	rm -f "$EC_TMP/m5.img"
+	LOOP=""
+}
+
 # flush_case NAME [nomem]: the flush case; with "nomem" every page
 # allocation of every kworker fails while the flush runs (debug kernel):
 # the superblock commit that must precede the flush's completion runs in
 # kworkers (kecd for the flush, the system queue for the member's failure).
 flush_case() {
-	local p=$1 nomem=${2:-} t0 dt i bad=0 late="" loop rc n
-	# brd has no write cache, so the block layer completes flushes to it
-	# before they reach the driver: member 5 lives on a loop device (which
-	# has one), so the volume has a write cache and flushes reach member 5.
-	ec_modprobe loop
-	truncate -s $((MSZ * 512)) "$EC_TMP/m5.img" &&
-		loop=$(losetup -f --show "$EC_TMP/m5.img") &&
-		member_swap 5 "0 $MSZ linear $loop 0"
-	tap $? "$p: member 5 on loop device ${loop:-?}" || return
-	fresh_volume "$(ec_devs "" $ALL14)" || { not_ok "$p: create volume"; return; }
+	local p=$1 nomem=${2:-} t0 dt late="" rc n
+	loop_member5 "$p" || return
 	ec_modprobe dm-delay
 	# member 7: plain writes take 2 s, reads and flushes are not delayed;
 	# the superblock commit writes its second copy with FUA only.
@@ -99,9 +140,7 @@ flush_case() {
 	tap $? "$p: member 7 delays plain writes by 2 s (dm-delay, 3 classes)"
 	like "$(cat /sys/dev/block/"$(devnum "$(vol f)")"/queue/write_cache)" \
 		"write back" "$p: the volume has a write cache (flushes reach dm-ec)"
-	ec_modprobe dm-flakey
-	member_swap 5 "0 $MSZ flakey $loop 0 0 3600 1 error_writes"
-	tap $? "$p: member 5 fails every write and flush (dm-flakey error_writes)"
+	loop_member5_fail "$p"
 	if [ -n "$nomem" ]; then
 		fi_enable fail_page_alloc 100 10000000
 		fi_mark_loop '^kworker/'
@@ -117,26 +156,18 @@ flush_case() {
 	fi
 	tap $rc "$p: fsync of the volume succeeds (m members left)"
 	dt=$(echo "$(now) $t0" | awk '{ printf "%.2f", $1 - $2 }')
-	for i in 0 7 8 13; do
-		for c in 0 1; do
-			s=$(sb_state /dev/ram$i $c 5)
-			[ "$s" = 01 ] || { bad=1; late+=" m$i.sb$c=$s"; }
-		done
-	done
-	tap $bad "$p: when the flush returned (after $dt s), every superblock copy says member 5 FAILED" \
+	late=$(sb_not_failed 5 0 7 8 13)
+	[ -z "$late" ]
+	tap $? "$p: when the flush returned (after $dt s), every superblock copy says member 5 FAILED" \
 		"still not FAILED:$late"
 	is "$(ec_health f | cut -c6)" D "$p: member 5 is D"
 	sleep 3
-	bad=0
-	for i in 7 13; do
-		[ "$(sb_state /dev/ram$i 1 5)" = 01 ] || bad=1
-	done
-	tap $bad "$p: 3 s later the superblocks say FAILED (the commit did happen)"
+	late=$(sb_not_failed 5 7 13)
+	[ -z "$late" ]
+	tap $? "$p: 3 s later the superblocks say FAILED (the commit did happen)" "not FAILED:$late"
 	member_set_linear 7
-	member_set_linear 5
 	ec_remove f
-	losetup -d "$loop"
-	rm -f "$EC_TMP/m5.img"
+	loop_member5_done
 }
 
 part_flush() { flush_case flush; }
@@ -161,21 +192,8 @@ bm_bits() {
 }
 
 part_bmflush() {
-	local loop b0 b13 mark
-	# As in part flush: member 5 on a loop device, so flushes reach it.
-	ec_modprobe loop
-	# a new, zeroed image: part flush left its superblocks in its own
-	rm -f "$EC_TMP/m5b.img"
-	truncate -s $((MSZ * 512)) "$EC_TMP/m5b.img" &&
-		loop=$(losetup -f --show "$EC_TMP/m5b.img") &&
-		member_swap 5 "0 $MSZ linear $loop 0"
-	tap $? "bmflush: member 5 on loop device ${loop:-?}" || return
-	if ! fresh_volume "$(ec_devs "" $ALL14)"; then
-		not_ok "bmflush: create volume"
-		member_set_linear 5
-		losetup -d "$loop"
-		return
-	fi
+	local b0 b13 mark
+	loop_member5 bmflush || return
 	mark=$(kmsg_mark)
 	# one write: its region's bit goes to disk on every member
 	dd if=/dev/urandom of="$(vol f)" bs=4k count=1 seek=100 oflag=direct status=none
@@ -185,9 +203,7 @@ part_bmflush() {
 	tap $? "bmflush: its region is dirty in member 0's bitmap ($b0 bits)"
 	# Before the lazy clearing (5 s after the last write) flushes every
 	# member, member 5 starts failing writes and flushes.
-	ec_modprobe dm-flakey
-	member_swap 5 "0 $MSZ flakey $loop 0 0 3600 1 error_writes"
-	tap $? "bmflush: member 5 fails every write and flush"
+	loop_member5_fail bmflush
 	sleep 9
 	is "$(ec_health f | cut -c6)" D "bmflush: member 5 is D after the clearing pass"
 	b0=$(bm_bits /dev/ram0)
@@ -198,10 +214,8 @@ part_bmflush() {
 	kmsg_since "$mark" | grep -q "member 5 .*failed: flush error"
 	tap $? "bmflush: the kernel log says member 5 failed on a flush error" \
 		"$(kmsg_since "$mark" | grep 'member 5' | head -3)"
-	member_set_linear 5
 	ec_remove f
-	losetup -d "$loop"
-	rm -f "$EC_TMP/m5b.img"
+	loop_member5_done
 }
 
 # ---------------------------------------------------------------------------
@@ -215,19 +229,8 @@ part_bmflush() {
 # check: member 5 goes D only at the next superblock write, and with a
 # member whose writes work but whose flush fails it would stay A.
 part_replayflush() {
-	local loop i fl bad=0 late="" mark
-	ec_modprobe loop
-	rm -f "$EC_TMP/m5r.img"
-	truncate -s $((MSZ * 512)) "$EC_TMP/m5r.img" &&
-		loop=$(losetup -f --show "$EC_TMP/m5r.img") &&
-		member_swap 5 "0 $MSZ linear $loop 0"
-	tap $? "replayflush: member 5 on loop device ${loop:-?}" || return
-	if ! fresh_volume "$(ec_devs "" $ALL14)"; then
-		not_ok "replayflush: create volume"
-		member_set_linear 5
-		losetup -d "$loop"
-		return
-	fi
+	local i fl bad=0 late="" mark
+	loop_member5 replayflush || return
 	ecpy fill "$(vol f)" "$REF.rf" --seed 61
 	ec_remove f
 	# as after a crash: CLEAN off in both copies of every superblock
@@ -236,9 +239,7 @@ part_replayflush() {
 		ecpy sb-set "${MEM[$i]}" --offset 12 --value $((fl & ~1)) || bad=1
 	done
 	tap $bad "replayflush: every member's superblocks say unclean"
-	ec_modprobe dm-flakey
-	member_swap 5 "0 $MSZ flakey $loop 0 0 3600 1 error_writes"
-	tap $? "replayflush: member 5 fails every write and flush"
+	loop_member5_fail replayflush
 	mark=$(kmsg_mark)
 	ec_create f "$PREFIX 0 $(ec_devs "" $ALL14)"
 	tap $? "replayflush: the unclean volume assembles (the log is replayed)"
@@ -246,21 +247,14 @@ part_replayflush() {
 	tap $? "replayflush: member 5 failed on the replay's flush" \
 		"$(kmsg_since "$mark" | grep -E 'member 5|replay' | head -3)"
 	is "$(ec_health f)" AAAAADAAAAAAAA "replayflush: member 5 D, every other A"
-	bad=0
-	for i in 0 7 13; do
-		for c in 0 1; do
-			s=$(sb_state /dev/ram$i $c 5)
-			[ "$s" = 01 ] || { bad=1; late+=" m$i.sb$c=$s"; }
-		done
-	done
-	tap $bad "replayflush: the other members' superblocks say member 5 FAILED" \
+	late=$(sb_not_failed 5 0 7 13)
+	[ -z "$late" ]
+	tap $? "replayflush: the other members' superblocks say member 5 FAILED" \
 		"not FAILED:$late"
 	ecpy verify "$(vol f)" "$REF.rf"
 	tap $? "replayflush: whole volume equal"
 	ec_remove f
-	member_set_linear 5
-	losetup -d "$loop"
-	rm -f "$EC_TMP/m5r.img"
+	loop_member5_done
 }
 
 # ---------------------------------------------------------------------------
