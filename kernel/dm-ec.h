@@ -194,6 +194,8 @@ struct ec_io {
 	struct completion done;
 	unsigned long err_mask;		/* members whose bio failed */
 	bool reserve;			/* holds reserve_lock */
+	/* lets go of what others may wait for, before waiting for the reserve */
+	void (*unhold)(struct ec_io *io);
 	bool logged;			/* counted in log_inflight */
 	u32 log_mask;			/* parity blocks holding an entry */
 	u16 log_slot[EC_MAX_M];		/* their slots */
@@ -257,6 +259,15 @@ static inline bool ec_data_lost(struct ec_vol *v)
 	return hweight_long(ec_bad_mask(v)) > v->m;
 }
 
+/*
+ * ec_member_fail(), any context: the failure is recorded here and
+ * announced by ec_nl_meta_work() once it is on the superblocks.
+ */
+static inline void ec_nl_member_failed(struct ec_vol *v, unsigned int idx)
+{
+	set_bit(idx, &v->nl.failed);
+}
+
 /* ec_member.c */
 enum ec_mstate ec_member_state(struct ec_vol *v, unsigned int i);
 char ec_mstate_letter(enum ec_mstate st);
@@ -274,19 +285,18 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose);
 void ec_meta_commit(struct ec_vol *v);
 u32 ec_crc32c(u32 crc, const void *buf, size_t len);
 
-/* ec_io.c */
-int ec_io_init(struct ec_vol *v);
-void ec_io_exit(struct ec_vol *v);
-int ec_map(struct dm_target *ti, struct bio *bio);
-int ec_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *err);
+/* ec_slice.c: the slice engine, below the bio path, the sync and the log */
+int ec_slice_init(struct ec_vol *v);
+void ec_slice_exit(struct ec_vol *v);
 struct ec_io *ec_io_get(struct ec_vol *v, sector_t row, unsigned int s0,
 			unsigned int s1);
 void ec_io_put(struct ec_io *io);
-int ec_io_alloc(struct ec_io *io, u64 cols);
+void ec_io_alloc(struct ec_io *io, u64 cols);
 void ec_io_begin(struct ec_io *io);
-void ec_member_endio(struct bio *bio);
 struct bio *ec_member_bio(struct ec_io *io, unsigned int member,
-			  unsigned short nr_vecs, blk_opf_t opf);
+			  sector_t sector, unsigned short nr_vecs,
+			  blk_opf_t opf);
+void ec_io_send(struct ec_io *io, struct bio *bio);
 void ec_io_submit(struct ec_io *io, unsigned int b, unsigned int col,
 		  enum req_op op, blk_opf_t flags);
 unsigned long ec_io_wait(struct ec_io *io);
@@ -297,12 +307,21 @@ unsigned long ec_io_blocks(struct ec_io *io, u32 mask, enum req_op op,
 u32 ec_blocks(struct ec_vol *v, sector_t row, unsigned long members);
 int ec_read_decode(struct ec_io *io, u32 unread, u32 want);
 void ec_ptrs(struct ec_io *io, unsigned int area, unsigned int p, u8 **blk);
+int ec_rw_pages(struct block_device *bdev, sector_t sector,
+		struct page **pages, unsigned int np, unsigned int len,
+		blk_opf_t opf);
 
 static inline void *ec_io_buf(struct ec_io *io, unsigned int col,
 			      unsigned int p)
 {
 	return page_address(io->pages[col * EC_SLICE_PAGES + p - io->pbase]);
 }
+
+/* ec_io.c: the dm bio path */
+int ec_io_init(struct ec_vol *v);
+void ec_io_exit(struct ec_vol *v);
+int ec_map(struct dm_target *ti, struct bio *bio);
+int ec_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *err);
 
 /* ec_bitmap.c */
 void ec_bitmap_geometry(struct ec_vol *v);
@@ -322,7 +341,6 @@ void ec_ppl_unlogged(struct ec_vol *v);
 unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 			 u32 written, u32 logmask, bool full);
 void ec_ppl_end(struct ec_io *io);
-void ec_ppl_release(struct ec_io *io);
 int ec_ppl_replay(struct ec_vol *v);
 
 /* ec_sync.c */
@@ -338,8 +356,7 @@ int ec_nl_init(void);
 void ec_nl_exit(void);
 void ec_nl_vol_add(struct ec_vol *v);
 void ec_nl_vol_del(struct ec_vol *v);
-/* ec_nl_member_failed() is safe in any context; the others may sleep. */
-void ec_nl_member_failed(struct ec_vol *v, unsigned int idx);
+/* The events may sleep: process context only. */
 void ec_nl_meta_work(struct ec_vol *v);
 void ec_nl_sync_started(struct ec_vol *v, enum ec_action act);
 void ec_nl_sync_progress(struct ec_vol *v, enum ec_action act);

@@ -35,16 +35,9 @@ void ec_bitmap_geometry(struct ec_vol *v)
 static int ec_bm_io(struct ec_vol *v, unsigned int i, unsigned int pg,
 		    enum req_op op, blk_opf_t flags)
 {
-	struct bio bio;
-	struct bio_vec bv;
-	int ret;
-
-	bio_init(&bio, v->mem[i].dev->bdev, &bv, 1, op | flags);
-	bio.bi_iter.bi_sector = DM_EC_BITMAP_OFFSET + pg * (PAGE_SIZE >> 9);
-	__bio_add_page(&bio, v->bm_pages[pg], PAGE_SIZE, 0);
-	ret = submit_bio_wait(&bio);
-	bio_uninit(&bio);
-	return ret;
+	return ec_rw_pages(v->mem[i].dev->bdev,
+			   DM_EC_BITMAP_OFFSET + pg * (PAGE_SIZE >> 9),
+			   &v->bm_pages[pg], 1, PAGE_SIZE, op | flags);
 }
 
 /* Copy the in-memory disk bits of page pg into its buffer and write it. */

@@ -20,16 +20,7 @@ u32 ec_crc32c(u32 crc, const void *buf, size_t len)
 static int ec_sb_io(struct block_device *bdev, sector_t sector,
 		    struct page *page, enum req_op op, blk_opf_t flags)
 {
-	struct bio bio;
-	struct bio_vec bv;
-	int ret;
-
-	bio_init(&bio, bdev, &bv, 1, op | flags);
-	bio.bi_iter.bi_sector = sector;
-	__bio_add_page(&bio, page, DM_EC_SB_SIZE, 0);
-	ret = submit_bio_wait(&bio);
-	bio_uninit(&bio);
-	return ret;
+	return ec_rw_pages(bdev, sector, &page, 1, DM_EC_SB_SIZE, op | flags);
 }
 
 enum { SB_BLANK, SB_VALID };

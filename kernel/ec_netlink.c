@@ -532,12 +532,6 @@ err:
 	nlmsg_free(skb);
 }
 
-/* ec_member_fail(), any context: remember it for ec_nl_meta_work(). */
-void ec_nl_member_failed(struct ec_vol *v, unsigned int idx)
-{
-	set_bit(idx, &v->nl.failed);
-}
-
 /* From meta_work, after the failure is committed to the superblocks. */
 void ec_nl_meta_work(struct ec_vol *v)
 {

@@ -206,7 +206,7 @@ static bool ec_ppl_slots_try(struct ec_io *io, u32 logmask)
 }
 
 /* Give back the entries of io: its writes are done (or not issued). */
-void ec_ppl_release(struct ec_io *io)
+static void ec_ppl_release(struct ec_io *io)
 {
 	struct ec_vol *v = io->v;
 	unsigned int b;
@@ -269,6 +269,7 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 	if (!io->logged) {
 		ec_ppl_begin(v);
 		io->logged = true;
+		io->unhold = ec_ppl_end;
 	}
 	if (!logmask)
 		return 0;
@@ -322,17 +323,16 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 
 		if (!(logmask & (1U << b)))
 			continue;
-		bio = ec_member_bio(io, member, 1 + (full ? 0 : io->p1 - io->p0),
+		bio = ec_member_bio(io, member,
+				    ec_ppl_slot_sector(v, io->log_slot[b - v->k]),
+				    1 + (full ? 0 : io->p1 - io->p0),
 				    REQ_OP_WRITE | REQ_SYNC | REQ_FUA);
-		bio->bi_iter.bi_sector =
-			ec_ppl_slot_sector(v, io->log_slot[b - v->k]);
 		__bio_add_page(bio, io->log_hdr, PAGE_SIZE, 0);
 		for (p = io->p0; p < io->p1 && !full; p++)
 			__bio_add_page(bio, io->pages[(v->n + b) * EC_SLICE_PAGES +
 						      p - io->pbase],
 				       PAGE_SIZE, 0);
-		atomic_inc(&io->pending);
-		submit_bio_noacct(bio);
+		ec_io_send(io, bio);
 	}
 	errs = ec_io_wait(io);
 	atomic64_inc(&v->log_entries);
@@ -366,17 +366,8 @@ static int ec_ppl_ent_cmp(const void *a, const void *b)
 static int ec_ppl_rw(struct ec_vol *v, unsigned int member, sector_t sector,
 		     struct page **pages, unsigned int np, blk_opf_t opf)
 {
-	struct bio *bio;
-	unsigned int i;
-	int ret;
-
-	bio = bio_alloc(v->mem[member].dev->bdev, np, opf, GFP_KERNEL);
-	bio->bi_iter.bi_sector = sector;
-	for (i = 0; i < np; i++)
-		__bio_add_page(bio, pages[i], PAGE_SIZE, 0);
-	ret = submit_bio_wait(bio);
-	bio_put(bio);
-	return ret;
+	return ec_rw_pages(v->mem[member].dev->bdev, sector, pages, np,
+			   PAGE_SIZE, opf);
 }
 
 /* Scratch of a replay: headers, entries, and pages for one slice. */

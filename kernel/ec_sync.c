@@ -11,6 +11,20 @@
 #include <linux/mm.h>
 #include "dm-ec.h"
 
+static const char * const ec_action_names[] = {
+	[EC_ACT_IDLE] = "idle",
+	[EC_ACT_FROZEN] = "frozen",
+	[EC_ACT_RESYNC] = "resync",
+	[EC_ACT_REBUILD] = "rebuild",
+	[EC_ACT_CHECK] = "check",
+	[EC_ACT_REPAIR] = "repair",
+};
+
+const char *ec_action_name(enum ec_action a)
+{
+	return ec_action_names[a];
+}
+
 static sector_t ec_sync_end(struct ec_vol *v)
 {
 	return v->rows * v->chunk_sectors;

@@ -15,20 +15,6 @@
 #define EC_OPT_NOPPL		"noppl"
 #define EC_DEFAULT_REGION	8192	/* 4 MiB of member space per bit */
 
-static const char * const ec_action_names[] = {
-	[EC_ACT_IDLE] = "idle",
-	[EC_ACT_FROZEN] = "frozen",
-	[EC_ACT_RESYNC] = "resync",
-	[EC_ACT_REBUILD] = "rebuild",
-	[EC_ACT_CHECK] = "check",
-	[EC_ACT_REPAIR] = "repair",
-};
-
-const char *ec_action_name(enum ec_action a)
-{
-	return ec_action_names[a];
-}
-
 static void ec_meta_work(struct work_struct *w)
 {
 	struct ec_vol *v = container_of(w, struct ec_vol, meta_work);
@@ -474,7 +460,7 @@ static int ec_message(struct dm_target *ti, unsigned int argc, char **argv,
 	}
 	for (want = EC_ACT_IDLE; want <= EC_ACT_REPAIR; want++)
 		if (want != EC_ACT_REBUILD &&
-		    !strcasecmp(argv[0], ec_action_names[want]))
+		    !strcasecmp(argv[0], ec_action_name(want)))
 			return ec_sync_request(v, want);
 	DMERR("unknown message: %s", argv[0]);
 	return -EINVAL;
