@@ -72,7 +72,7 @@ check-full: deps module user
 	@EC_FULL=1 tests/run_tests.sh
 
 bench: deps user
-	@$(B)/user/ec_bench
+	@$(B)/tests/ec_bench
 
 demo: deps module user
 	@tests/demo.sh

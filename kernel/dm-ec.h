@@ -16,7 +16,7 @@
 #include <linux/kthread.h>
 #include <linux/uuid.h>
 #include <uapi/linux/dm-ec-format.h>
-#include "ec_codec.h"
+#include "codec/ec_codec.h"
 
 #define DM_MSG_PREFIX		"ec"
 

@@ -4,11 +4,37 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/sysfs.h>
 #include "dm-ec.h"
 
 static char *codec;
 module_param(codec, charp, 0444);
-MODULE_PARM_DESC(codec, "Force a GF(2^8) kernel by name (generic, ssse3, avx2, avx512, gfni_avx2, gfni_avx512, neon)");
+MODULE_PARM_DESC(codec, "Force a GF(2^8) kernel by name, one of those in the parameter codecs");
+
+/*
+ * codecs (read-only): every kernel built into the module, from the one
+ * list (simd/ec_simd_list.h), the one in use in brackets, those this CPU
+ * cannot run in parentheses: "generic ssse3 [avx2] (avx512)".
+ */
+static int ec_codecs_get(char *buf, const struct kernel_param *kp)
+{
+	const struct ec_gf_ops *ops;
+	unsigned int i;
+	int len = 0;
+
+	for (i = 0; (ops = ec_gf_all_ops[i]); i++)
+		len += sysfs_emit_at(buf, len, ops == ec_codec_ops() ? "%s[%s]" :
+				     ops->valid() ? "%s%s" : "%s(%s)",
+				     i ? " " : "", ops->name);
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
+static const struct kernel_param_ops ec_codecs_ops = {
+	.get = ec_codecs_get,
+};
+module_param_cb(codecs, &ec_codecs_ops, NULL, 0444);
+MODULE_PARM_DESC(codecs, "The GF(2^8) kernels built in: [in use], (not usable on this CPU)");
 
 static int __init dm_ec_init(void)
 {

@@ -58,7 +58,9 @@ fi
 
 if on checkpatch; then
 cp=$B/ksrc/scripts/checkpatch.pl
-files=$(ls kernel/*.c kernel/*.h kernel/simd/*.c kernel/simd/*.h include/uapi/linux/*.h)
+# the kernel's sources (ec_compat_user.h is the codec's userspace side)
+files=$(ls kernel/*.[ch] kernel/codec/*.[ch] kernel/codec/simd/*.[ch] include/uapi/linux/*.h |
+	grep -v '/ec_compat_user\.h$')
 perl "$cp" --no-tree --strict --terse --show-types \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO \
 	-f $files > "$B/checkpatch.log" 2>&1

@@ -1,24 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0
-# Userspace build: libec (the kernel's GF/RS sources built for userspace,
-# as lib/raid6/test does), ecctl, tests and benchmarks. Included by the
-# top-level Makefile; objects go to build/user.
+# Userspace build: libec (the codec library kernel/codec/ built for
+# userspace, as lib/raid6/test does), ecctl, tests and benchmarks. Included
+# by the top-level Makefile; objects go to build/user, test and benchmark
+# programs to build/tests.
 
 UB := $(B)/user
 UCC ?= gcc
 UCFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
-	   -I$(CURDIR)/kernel -I$(CURDIR)/include -I$(CURDIR)/user -pthread
+	   -I$(CURDIR)/kernel/codec -I$(CURDIR)/include -I$(CURDIR)/user -pthread
 
 UARCH := $(shell $(UCC) -dumpmachine | cut -d- -f1)
 
-LIBEC_SRC := kernel/ec_gf.c kernel/ec_rs.c kernel/ec_codec.c \
-	     kernel/ec_select.c kernel/simd/generic.c $(wildcard user/libec.c)
+CODEC := kernel/codec
+LIBEC_SRC := $(CODEC)/ec_gf.c $(CODEC)/ec_rs.c $(CODEC)/ec_codec.c \
+	     $(CODEC)/ec_select.c $(CODEC)/simd/generic.c $(wildcard user/libec.c)
 ifeq ($(UARCH),x86_64)
-LIBEC_SRC += kernel/simd/ssse3.c kernel/simd/avx2.c kernel/simd/avx2_xor.c \
-	     kernel/simd/avx512.c \
-	     kernel/simd/gfni_avx2.c kernel/simd/gfni_avx512.c
+LIBEC_SRC += $(CODEC)/simd/ssse3.c $(CODEC)/simd/avx2.c $(CODEC)/simd/avx2_xor.c \
+	     $(CODEC)/simd/avx512.c \
+	     $(CODEC)/simd/gfni_avx2.c $(CODEC)/simd/gfni_avx512.c
 endif
 ifeq ($(UARCH),aarch64)
-LIBEC_SRC += kernel/simd/neon.c
+LIBEC_SRC += $(CODEC)/simd/neon.c
 endif
 
 USIMD_ssse3 := -mssse3
@@ -30,7 +32,7 @@ USIMD_gfni_avx512 := -mavx2 -mavx512f -mavx512bw -mgfni
 
 LIBEC_OBJ := $(patsubst %.c,$(UB)/%.o,$(LIBEC_SRC))
 
-$(UB)/%.o: %.c $(wildcard kernel/*.h kernel/simd/*.h user/*.h include/uapi/linux/*.h)
+$(UB)/%.o: %.c $(wildcard $(CODEC)/*.h $(CODEC)/simd/*.h user/*.h include/uapi/linux/*.h)
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) $(USIMD_$(basename $(notdir $<))) -c -o $@ $<
 
@@ -38,7 +40,9 @@ $(UB)/libec.a: $(LIBEC_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(UB)/ec_bench: user/ec_bench.c $(UB)/libec.a
+# benchmarks: tests/perf (make bench runs it)
+$(B)/tests/ec_bench: tests/perf/ec_bench.c $(UB)/libec.a
+	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $< $(UB)/libec.a -lisal -pthread
 
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
@@ -75,7 +79,7 @@ $(B)/tests/ecctl_unit: tests/user/ecctl_unit.c user/ecctl.c $(UB)/libec.a includ
 .PHONY: user-tests
 user-tests: $(B)/tests/ecctl-san $(B)/tests/ecctl_unit
 
-user: $(UB)/libec.a $(UB)/ec_bench $(UB)/ecctl $(B)/tests/nlfuzz $(B)/tests/lwreplay \
+user: $(UB)/libec.a $(B)/tests/ec_bench $(UB)/ecctl $(B)/tests/nlfuzz $(B)/tests/lwreplay \
       user-tests
 
 -include tests/codec/codec.mk

@@ -24,7 +24,7 @@ TEST_CFLAGS := $(UCFLAGS) -I$(KSFT) -I$(CURDIR)/tests/codec -I$(CURDIR)/tests/go
 CODEC_TESTS := $(patsubst tests/codec/test_%.c,$(TB)/%_test,\
 		 $(wildcard tests/codec/test_*.c))
 CODEC_TEST_HDRS := tests/codec/common.h tests/golden/golden.h user/libec.h \
-		   $(wildcard kernel/*.h kernel/simd/*.h)
+		   $(wildcard kernel/codec/*.h kernel/codec/simd/*.h)
 
 $(CODEC_TESTS): $(TB)/%_test: tests/codec/test_%.c $(CODEC_TEST_HDRS) \
 		$(UB)/libec.a | $(KSFT)/kselftest_harness.h

@@ -175,17 +175,11 @@ FIXTURE_VARIANT(impl) {
 	const char *name;
 };
 
+/* One variant per kernel built here: generic and the kernel's list. */
 FIXTURE_VARIANT_ADD(impl, generic) { .name = "generic" };
-#if defined(__x86_64__)
-FIXTURE_VARIANT_ADD(impl, ssse3) { .name = "ssse3" };
-FIXTURE_VARIANT_ADD(impl, avx2) { .name = "avx2" };
-FIXTURE_VARIANT_ADD(impl, avx512) { .name = "avx512" };
-FIXTURE_VARIANT_ADD(impl, gfni_avx2) { .name = "gfni_avx2" };
-FIXTURE_VARIANT_ADD(impl, gfni_avx512) { .name = "gfni_avx512" };
-#endif
-#if defined(__aarch64__)
-FIXTURE_VARIANT_ADD(impl, neon) { .name = "neon" };
-#endif
+#define EC_GF(n)	FIXTURE_VARIANT_ADD(impl, n) { .name = #n };
+#include "simd/ec_simd_list.h"
+#undef EC_GF
 
 FIXTURE_SETUP(impl)
 {

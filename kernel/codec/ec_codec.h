@@ -45,10 +45,15 @@ struct ec_code {
 	u8 inv[EC_MAX_K][EC_MAX_K];
 };
 
-/* Codec-wide setup: GF tables and the choice of kernel. */
+/*
+ * Codec-wide setup: GF tables and the choice of kernel (ec_select.c, which
+ * hands its choice to ec_codec_use()); ec_codec_ops() is the kernel new
+ * codes get (ec_codec.c).
+ */
 int ec_codec_init(const char *force);
-const struct ec_gf_ops *ec_codec_ops(void);
 const struct ec_gf_ops *ec_codec_find(const char *name);
+const struct ec_gf_ops *ec_codec_ops(void);
+void ec_codec_use(const struct ec_gf_ops *ops);
 
 int ec_code_init(struct ec_code *c, unsigned int k, unsigned int m,
 		 unsigned int cache_slots);

@@ -60,7 +60,7 @@ typedef spinlock_t ec_lock_t;
 
 #else /* !__KERNEL__ */
 
-#include "../user/ec_compat_user.h"
+#include "ec_compat_user.h"
 
 #endif /* __KERNEL__ */
 

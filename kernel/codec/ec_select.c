@@ -9,26 +9,11 @@
 
 const struct ec_gf_ops * const ec_gf_all_ops[] = {
 	&ec_gf_generic,
-#if defined(__x86_64__) || defined(CONFIG_X86_64)
-	&ec_gf_ssse3,
-	&ec_gf_avx2,
-	&ec_gf_avx2_xor,
-	&ec_gf_avx512,
-	&ec_gf_gfni_avx2,
-	&ec_gf_gfni_avx512,
-#endif
-#if defined(__aarch64__) || defined(CONFIG_ARM64)
-	&ec_gf_neon,
-#endif
+#define EC_GF(name)	(&ec_gf_##name),
+#include "simd/ec_simd_list.h"
+#undef EC_GF
 	NULL
 };
-
-static const struct ec_gf_ops *ec_ops = &ec_gf_generic;
-
-const struct ec_gf_ops *ec_codec_ops(void)
-{
-	return ec_ops;
-}
 
 const struct ec_gf_ops *ec_codec_find(const char *name)
 {
@@ -230,7 +215,7 @@ int ec_codec_init(const char *force)
 		ec_log("%s: self-test failed (%d)", best->name, ret);
 		goto out_bufs;
 	}
-	ec_ops = best;
+	ec_codec_use(best);
 	ec_log("using %s", best->name);
 
 out_bufs:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dm-ec: the userspace side of kernel/ec_compat.h, for libec and the
+ * dm-ec: the userspace side of ec_compat.h, for libec and the
  * tests: kernel types, a mutex for the decode cache, a clock.
  */
 #ifndef EC_COMPAT_USER_H

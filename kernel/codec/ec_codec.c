@@ -36,6 +36,19 @@ void ec_dot_prod(const struct ec_gf_ops *ops, size_t len,
 #endif
 }
 
+/* The kernel new codes use: generic until ec_codec_init() has chosen. */
+static const struct ec_gf_ops *ec_ops = &ec_gf_generic;
+
+const struct ec_gf_ops *ec_codec_ops(void)
+{
+	return ec_ops;
+}
+
+void ec_codec_use(const struct ec_gf_ops *ops)
+{
+	ec_ops = ops;
+}
+
 int ec_code_init(struct ec_code *c, unsigned int k, unsigned int m,
 		 unsigned int cache_slots)
 {

@@ -62,18 +62,12 @@ void ec_gen_dot_prod_off(size_t off, size_t len, const struct ec_coefs *t,
 			 const u8 * const *src, u8 * const *dst,
 			 bool accumulate);
 
-extern const struct ec_gf_ops ec_gf_generic;
-#if defined(__x86_64__) || defined(CONFIG_X86_64)
-extern const struct ec_gf_ops ec_gf_ssse3;
-extern const struct ec_gf_ops ec_gf_avx2;
-extern const struct ec_gf_ops ec_gf_avx2_xor;
-extern const struct ec_gf_ops ec_gf_avx512;
-extern const struct ec_gf_ops ec_gf_gfni_avx2;
-extern const struct ec_gf_ops ec_gf_gfni_avx512;
-#endif
-#if defined(__aarch64__) || defined(CONFIG_ARM64)
-extern const struct ec_gf_ops ec_gf_neon;
-#endif
+/* ec_gf_<name> for every kernel of ec_simd_list.h, and the generic one */
+#define EC_GF(name)	ec_gf_##name,
+extern const struct ec_gf_ops
+#include "ec_simd_list.h"
+	ec_gf_generic;
+#undef EC_GF
 
 /* All variants built for this architecture, generic first, NULL-terminated. */
 extern const struct ec_gf_ops * const ec_gf_all_ops[];
