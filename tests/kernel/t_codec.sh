@@ -76,6 +76,15 @@ tap $? "no variant failed its self-test"
 tap $? "every measured speed is positive"
 dmsetup targets | grep -qE '^ec +v1\.0\.0$'
 tap $? "dmsetup targets lists 'ec v1.0.0'"
+# codecs: every kernel built, the one in use in brackets, those the CPU
+# cannot run in parentheses; the measured ones are exactly the usable ones.
+codecs=$(cat /sys/module/dm_ec/parameters/codecs 2>/dev/null)
+is "$(echo "$codecs" | tr ' ' '\n' | grep -c '^\[.*\]$')" 1 \
+	"codecs parameter ($codecs): one kernel in brackets"
+like "$codecs" "\\[$best\\]" "codecs parameter: the one in use ($best) is in brackets"
+is "$(echo "$codecs" | tr ' ' '\n' | grep -v '^(' | tr -d '[]' | sort | tr '\n' ' ')" \
+	"$(echo "$variants" | tr ' ' '\n' | grep . | sort | tr '\n' ' ')" \
+	"codecs parameter: the usable kernels are the measured ones"
 unload_clean "default"
 
 # --- codec=generic ------------------------------------------------------------
@@ -86,6 +95,8 @@ is "$(speeds | awk '{ print $1 }' | sort -u | tr '\n' ' ')" "generic " \
 	"codec=generic: only generic is measured"
 is "$(cat /sys/module/dm_ec/parameters/codec 2>/dev/null)" generic \
 	"codec parameter readable in sysfs"
+like "$(cat /sys/module/dm_ec/parameters/codecs 2>/dev/null)" "\\[generic\\]" \
+	"codec=generic: codecs shows generic in use"
 
 # A volume reports the codec in its status line.
 ec_brd_setup || die "cannot set up RAM disks"
