@@ -78,6 +78,56 @@ struct ec_nl_vol {
 	atomic_t busy;			/* requests still using the volume */
 };
 
+/* Background sync of a volume: resync, rebuild, check, repair. */
+struct ec_sync {
+	struct task_struct *task;
+	wait_queue_head_t wait;
+	enum ec_action action;		/* what runs, or idle/frozen */
+	enum ec_action requested;	/* set by messages */
+	unsigned int req_gen;		/* bumped by every request */
+	bool kicked;
+	sector_t resync_cp;		/* member sectors: parity in sync below */
+	sector_t rebuild_cp;		/* rebuilding members in sync below */
+	sector_t done, total;		/* of the current or last run, sectors */
+	atomic64_t mismatches;		/* sectors, last check/repair */
+	atomic64_t repaired;		/* sectors rewritten by the last repair */
+	unsigned long last_cp;		/* jiffies of last checkpoint */
+	bool resync_bitmap;		/* resync only regions dirty in bm.disk */
+	sector_t resync_bm_end;		/* ... below this; all from there on */
+	bool rebuild_bitmap;		/* rebuild only regions dirty in bm.disk */
+};
+
+/* The write-intent bitmap of a volume. */
+struct ec_bitmap {
+	unsigned long nbits;
+	unsigned long *disk;		/* bits set on disk */
+	unsigned long *touched;		/* written since the last clearing pass */
+	u16 *count;			/* writes in flight per region */
+	struct page **pages;		/* on-disk image, one buffer per page */
+	spinlock_t lock;		/* disk, touched, count */
+	struct mutex io_lock;		/* bitmap writes */
+	struct delayed_work work;	/* lazy clearing */
+};
+
+/* The partial-parity log of a volume. */
+struct ec_log {
+	u64 gen;			/* entries of this generation are valid */
+	atomic64_t seq;
+	unsigned int slot_sectors;
+	unsigned int nslots;		/* per member */
+	unsigned long *slots;		/* in use: n bitmaps of nslots */
+	u64 *keys;			/* n x nslots: whose entry a slot holds */
+	spinlock_t lock;		/* slots, keys */
+	wait_queue_head_t wait;		/* a slot freed, inflight == 0 */
+	atomic_t inflight;		/* writes holding entries */
+	bool used;			/* entries written in this generation */
+	bool bumping;			/* gen about to change */
+	struct mutex mutex;		/* generation changes */
+	mempool_t *hdr_pool;		/* entry headers */
+	atomic64_t entries;		/* written since load */
+	atomic64_t replayed;		/* replayed at load */
+};
+
 struct ec_vol {
 	struct dm_target *ti;
 	unsigned int k, m, n;
@@ -129,50 +179,9 @@ struct ec_vol {
 	atomic_t ios;			/* in flight, for suspend */
 	wait_queue_head_t ios_wait;
 
-	/* background sync: resync, rebuild, check, repair */
-	struct task_struct *sync_task;
-	wait_queue_head_t sync_wait;
-	enum ec_action action;		/* what runs, or idle/frozen */
-	enum ec_action requested;	/* set by messages */
-	unsigned int req_gen;		/* bumped by every request */
-	bool kicked;
-	sector_t resync_cp;		/* member sectors: parity in sync below */
-	sector_t rebuild_cp;		/* rebuilding members in sync below */
-	sector_t sync_done, sync_total;	/* of the current or last run, sectors */
-	atomic64_t mismatches;		/* sectors, last check/repair */
-	atomic64_t repaired;		/* sectors rewritten by the last repair */
-	unsigned long last_cp;		/* jiffies of last checkpoint */
-	bool resync_bitmap;		/* resync only regions dirty in bm_disk */
-	sector_t resync_bm_end;		/* ... below this; all from there on */
-	bool rebuild_bitmap;		/* rebuild only regions dirty in bm_disk */
-
-	/* write-intent bitmap (ec_bitmap.c) */
-	unsigned long bm_nbits;
-	unsigned long *bm_disk;		/* bits set on disk */
-	unsigned long *bm_touched;	/* written since the last clearing pass */
-	u16 *bm_count;			/* writes in flight per region */
-	struct page **bm_pages;		/* on-disk image, one buffer per page */
-	spinlock_t bm_lock;		/* bm_disk, bm_touched, bm_count */
-	struct mutex bm_io_lock;	/* bitmap writes */
-	struct delayed_work bm_work;	/* lazy clearing */
-
-	/* partial-parity log (ec_ppl.c) */
-	u64 log_gen;			/* entries of this generation are valid */
-	atomic64_t log_seq;
-	unsigned int log_slot_sectors;
-	unsigned int log_nslots;	/* per member */
-	unsigned long *log_slots;	/* in use: n bitmaps of log_nslots */
-	u64 *log_keys;			/* n x log_nslots: whose entry a slot holds */
-	spinlock_t log_lock;		/* log_slots, log_keys */
-	wait_queue_head_t log_wait;	/* a slot freed, log_inflight == 0 */
-	atomic_t log_inflight;		/* writes holding entries */
-	bool log_used;			/* entries written in this generation */
-	bool log_bumping;		/* log_gen about to change */
-	struct mutex log_mutex;		/* generation changes */
-	mempool_t *log_hdr_pool;	/* entry headers */
-	atomic64_t log_entries;		/* written since load */
-	atomic64_t log_replayed;	/* replayed at load */
-
+	struct ec_sync sync;		/* ec_sync.c */
+	struct ec_bitmap bm;		/* ec_bitmap.c */
+	struct ec_log log;		/* ec_ppl.c */
 	struct ec_nl_vol nl;
 };
 
@@ -196,7 +205,7 @@ struct ec_io {
 	bool reserve;			/* holds reserve_lock */
 	/* lets go of what others may wait for, before waiting for the reserve */
 	void (*unhold)(struct ec_io *io);
-	bool logged;			/* counted in log_inflight */
+	bool logged;			/* counted in log.inflight */
 	u32 log_mask;			/* parity blocks holding an entry */
 	u16 log_slot[EC_MAX_M];		/* their slots */
 	struct page *log_hdr;		/* the entry's header */

@@ -20,7 +20,7 @@
 
 static unsigned int ec_bm_pages(struct ec_vol *v)
 {
-	return DIV_ROUND_UP(v->bm_nbits, EC_BM_BITS_PER_PAGE);
+	return DIV_ROUND_UP(v->bm.nbits, EC_BM_BITS_PER_PAGE);
 }
 
 /* Region size: the table's (or the superblock's) unless too many bits. */
@@ -29,7 +29,7 @@ void ec_bitmap_geometry(struct ec_vol *v)
 	while (DIV_ROUND_UP_SECTOR_T(v->data_sectors, v->region_sectors) >
 	       (sector_t)DM_EC_BITMAP_MAX_SECTORS * 512 * 8)
 		v->region_sectors <<= 1;
-	v->bm_nbits = DIV_ROUND_UP_SECTOR_T(v->data_sectors, v->region_sectors);
+	v->bm.nbits = DIV_ROUND_UP_SECTOR_T(v->data_sectors, v->region_sectors);
 }
 
 static int ec_bm_io(struct ec_vol *v, unsigned int i, unsigned int pg,
@@ -37,7 +37,7 @@ static int ec_bm_io(struct ec_vol *v, unsigned int i, unsigned int pg,
 {
 	return ec_rw_pages(v->mem[i].dev->bdev,
 			   DM_EC_BITMAP_OFFSET + pg * (PAGE_SIZE >> 9),
-			   &v->bm_pages[pg], 1, PAGE_SIZE, op | flags);
+			   &v->bm.pages[pg], 1, PAGE_SIZE, op | flags);
 }
 
 /* Copy the in-memory disk bits of page pg into its buffer and write it. */
@@ -46,12 +46,12 @@ static void ec_bm_write_page(struct ec_vol *v, unsigned int pg)
 	unsigned long bad = ec_bad_mask(v);
 	unsigned int i;
 
-	spin_lock(&v->bm_lock);
-	bitmap_to_arr32(page_address(v->bm_pages[pg]),
-			v->bm_disk + pg * (EC_BM_BITS_PER_PAGE / BITS_PER_LONG),
+	spin_lock(&v->bm.lock);
+	bitmap_to_arr32(page_address(v->bm.pages[pg]),
+			v->bm.disk + pg * (EC_BM_BITS_PER_PAGE / BITS_PER_LONG),
 			min_t(unsigned long, EC_BM_BITS_PER_PAGE,
-			      v->bm_nbits - (unsigned long)pg * EC_BM_BITS_PER_PAGE));
-	spin_unlock(&v->bm_lock);
+			      v->bm.nbits - (unsigned long)pg * EC_BM_BITS_PER_PAGE));
+	spin_unlock(&v->bm.lock);
 	for (i = 0; i < v->n; i++) {
 		if (bad & (1UL << i))
 			continue;
@@ -77,45 +77,45 @@ void ec_bitmap_startwrite(struct ec_vol *v, sector_t row)
 	unsigned long r0, r1, r;
 	bool need = false;
 
-	if (!v->bm_disk)
+	if (!v->bm.disk)
 		return;
 	ec_bm_range(v, row, &r0, &r1);
-	spin_lock(&v->bm_lock);
+	spin_lock(&v->bm.lock);
 	for (r = r0; r <= r1; r++) {
-		v->bm_count[r]++;
-		set_bit(r, v->bm_touched);
-		if (!test_bit(r, v->bm_disk))
+		v->bm.count[r]++;
+		set_bit(r, v->bm.touched);
+		if (!test_bit(r, v->bm.disk))
 			need = true;
 	}
-	spin_unlock(&v->bm_lock);
+	spin_unlock(&v->bm.lock);
 	if (!need)
 		return;
 
-	mutex_lock(&v->bm_io_lock);
+	mutex_lock(&v->bm.io_lock);
 	for (r = r0; r <= r1; r++) {
-		if (test_bit(r, v->bm_disk))
+		if (test_bit(r, v->bm.disk))
 			continue;
-		spin_lock(&v->bm_lock);
-		set_bit(r, v->bm_disk);
-		spin_unlock(&v->bm_lock);
+		spin_lock(&v->bm.lock);
+		set_bit(r, v->bm.disk);
+		spin_unlock(&v->bm.lock);
 		ec_bm_write_page(v, r / EC_BM_BITS_PER_PAGE);
 	}
-	mutex_unlock(&v->bm_io_lock);
+	mutex_unlock(&v->bm.io_lock);
 }
 
 void ec_bitmap_endwrite(struct ec_vol *v, sector_t row)
 {
 	unsigned long r0, r1, r;
 
-	if (!v->bm_disk)
+	if (!v->bm.disk)
 		return;
 	ec_bm_range(v, row, &r0, &r1);
-	spin_lock(&v->bm_lock);
+	spin_lock(&v->bm.lock);
 	for (r = r0; r <= r1; r++)
-		v->bm_count[r]--;
-	spin_unlock(&v->bm_lock);
-	if (!delayed_work_pending(&v->bm_work))
-		queue_delayed_work(system_long_wq, &v->bm_work,
+		v->bm.count[r]--;
+	spin_unlock(&v->bm.lock);
+	if (!delayed_work_pending(&v->bm.work))
+		queue_delayed_work(system_long_wq, &v->bm.work,
 				   EC_BM_CLEAR_DELAY);
 }
 
@@ -123,7 +123,7 @@ static bool ec_bm_may_clear(struct ec_vol *v)
 {
 	unsigned int i;
 
-	if (ec_bad_mask(v) || READ_ONCE(v->resync_cp) != (sector_t)-1)
+	if (ec_bad_mask(v) || READ_ONCE(v->sync.resync_cp) != (sector_t)-1)
 		return false;
 	for (i = 0; i < v->n; i++)
 		if (test_bit(EC_MF_REBUILD, &v->mem[i].flags))
@@ -143,17 +143,17 @@ void ec_bitmap_clear_idle(struct ec_vol *v)
 	unsigned int i, pg;
 	bool any = false;
 
-	if (!v->bm_disk || !ec_bm_may_clear(v))
+	if (!v->bm.disk || !ec_bm_may_clear(v))
 		return;
-	mutex_lock(&v->bm_io_lock);
-	spin_lock(&v->bm_lock);
-	for_each_set_bit(r, v->bm_disk, v->bm_nbits) {
-		if (!v->bm_count[r]) {
-			clear_bit(r, v->bm_touched);
+	mutex_lock(&v->bm.io_lock);
+	spin_lock(&v->bm.lock);
+	for_each_set_bit(r, v->bm.disk, v->bm.nbits) {
+		if (!v->bm.count[r]) {
+			clear_bit(r, v->bm.touched);
 			any = true;
 		}
 	}
-	spin_unlock(&v->bm_lock);
+	spin_unlock(&v->bm.lock);
 	if (!any)
 		goto out;
 	for (i = 0; i < v->n; i++) {
@@ -170,34 +170,34 @@ void ec_bitmap_clear_idle(struct ec_vol *v)
 	}
 	if (!ec_bm_may_clear(v))
 		goto out;
-	spin_lock(&v->bm_lock);
-	for_each_set_bit(r, v->bm_disk, v->bm_nbits) {
-		if (!v->bm_count[r] && !test_bit(r, v->bm_touched)) {
-			clear_bit(r, v->bm_disk);
+	spin_lock(&v->bm.lock);
+	for_each_set_bit(r, v->bm.disk, v->bm.nbits) {
+		if (!v->bm.count[r] && !test_bit(r, v->bm.touched)) {
+			clear_bit(r, v->bm.disk);
 			if (r / EC_BM_BITS_PER_PAGE < BITS_PER_LONG)
 				dirty_pages |= 1UL << (r / EC_BM_BITS_PER_PAGE);
 			else
 				dirty_pages = ~0UL;
 		}
 	}
-	spin_unlock(&v->bm_lock);
+	spin_unlock(&v->bm.lock);
 	for (pg = 0; pg < ec_bm_pages(v); pg++)
 		if (dirty_pages == ~0UL ||
 		    (pg < BITS_PER_LONG && (dirty_pages & (1UL << pg))))
 			ec_bm_write_page(v, pg);
 out:
-	mutex_unlock(&v->bm_io_lock);
+	mutex_unlock(&v->bm.io_lock);
 }
 
 static void ec_bm_work(struct work_struct *w)
 {
 	struct ec_vol *v = container_of(to_delayed_work(w), struct ec_vol,
-					bm_work);
+					bm.work);
 
 	ec_bitmap_clear_idle(v);
 	/* Come back while bits remain that could not be cleared yet. */
-	if (!bitmap_empty(v->bm_disk, v->bm_nbits) && ec_bm_may_clear(v))
-		queue_delayed_work(system_long_wq, &v->bm_work,
+	if (!bitmap_empty(v->bm.disk, v->bm.nbits) && ec_bm_may_clear(v))
+		queue_delayed_work(system_long_wq, &v->bm.work,
 				   EC_BM_CLEAR_DELAY);
 }
 
@@ -206,12 +206,12 @@ bool ec_bitmap_dirty(struct ec_vol *v, sector_t ms, unsigned int len)
 {
 	unsigned long r0, r1, r;
 
-	if (!v->bm_disk)
+	if (!v->bm.disk)
 		return true;
 	r0 = div64_u64(ms, v->region_sectors);
 	r1 = div64_u64(ms + len - 1, v->region_sectors);
-	for (r = r0; r <= r1 && r < v->bm_nbits; r++)
-		if (test_bit(r, v->bm_disk))
+	for (r = r0; r <= r1 && r < v->bm.nbits; r++)
+		if (test_bit(r, v->bm.disk))
 			return true;
 	return false;
 }
@@ -226,7 +226,7 @@ int ec_bitmap_load(struct ec_vol *v, bool formatted)
 	unsigned int i, pg;
 	u32 *tmp;
 
-	bitmap_zero(v->bm_disk, v->bm_nbits);
+	bitmap_zero(v->bm.disk, v->bm.nbits);
 	if (formatted)
 		return 0;
 	tmp = kmalloc(PAGE_SIZE, GFP_KERNEL);
@@ -242,12 +242,12 @@ int ec_bitmap_load(struct ec_vol *v, bool formatted)
 		for (pg = 0; pg < ec_bm_pages(v); pg++) {
 			unsigned long first = (unsigned long)pg * EC_BM_BITS_PER_PAGE;
 			unsigned long nb = min_t(unsigned long, EC_BM_BITS_PER_PAGE,
-						 v->bm_nbits - first);
-			unsigned long *dst = v->bm_disk + first / BITS_PER_LONG;
+						 v->bm.nbits - first);
+			unsigned long *dst = v->bm.disk + first / BITS_PER_LONG;
 
 			if (ec_bm_io(v, i, pg, REQ_OP_READ, 0))
 				continue;	/* the others still have the bits */
-			memcpy(tmp, page_address(v->bm_pages[pg]), PAGE_SIZE);
+			memcpy(tmp, page_address(v->bm.pages[pg]), PAGE_SIZE);
 			bitmap_from_arr32(one, tmp, nb);
 			bitmap_or(dst, dst, one, nb);
 		}
@@ -262,18 +262,18 @@ int ec_bitmap_init(struct ec_vol *v)
 	unsigned int pg;
 
 	ec_bitmap_geometry(v);
-	spin_lock_init(&v->bm_lock);
-	mutex_init(&v->bm_io_lock);
-	INIT_DELAYED_WORK(&v->bm_work, ec_bm_work);
-	v->bm_disk = bitmap_zalloc(v->bm_nbits, GFP_KERNEL);
-	v->bm_touched = bitmap_zalloc(v->bm_nbits, GFP_KERNEL);
-	v->bm_count = kvcalloc(v->bm_nbits, sizeof(*v->bm_count), GFP_KERNEL);
-	v->bm_pages = kcalloc(ec_bm_pages(v), sizeof(*v->bm_pages), GFP_KERNEL);
-	if (!v->bm_disk || !v->bm_touched || !v->bm_count || !v->bm_pages)
+	spin_lock_init(&v->bm.lock);
+	mutex_init(&v->bm.io_lock);
+	INIT_DELAYED_WORK(&v->bm.work, ec_bm_work);
+	v->bm.disk = bitmap_zalloc(v->bm.nbits, GFP_KERNEL);
+	v->bm.touched = bitmap_zalloc(v->bm.nbits, GFP_KERNEL);
+	v->bm.count = kvcalloc(v->bm.nbits, sizeof(*v->bm.count), GFP_KERNEL);
+	v->bm.pages = kcalloc(ec_bm_pages(v), sizeof(*v->bm.pages), GFP_KERNEL);
+	if (!v->bm.disk || !v->bm.touched || !v->bm.count || !v->bm.pages)
 		goto err;
 	for (pg = 0; pg < ec_bm_pages(v); pg++) {
-		v->bm_pages[pg] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		if (!v->bm_pages[pg])
+		v->bm.pages[pg] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!v->bm.pages[pg])
 			goto err;
 	}
 	return 0;
@@ -286,19 +286,19 @@ void ec_bitmap_exit(struct ec_vol *v)
 {
 	unsigned int pg;
 
-	if (v->bm_disk)
-		cancel_delayed_work_sync(&v->bm_work);
-	if (v->bm_pages) {
+	if (v->bm.disk)
+		cancel_delayed_work_sync(&v->bm.work);
+	if (v->bm.pages) {
 		for (pg = 0; pg < ec_bm_pages(v); pg++)
-			if (v->bm_pages[pg])
-				__free_page(v->bm_pages[pg]);
-		kfree(v->bm_pages);
+			if (v->bm.pages[pg])
+				__free_page(v->bm.pages[pg]);
+		kfree(v->bm.pages);
 	}
-	kvfree(v->bm_count);
-	bitmap_free(v->bm_touched);
-	bitmap_free(v->bm_disk);
-	v->bm_pages = NULL;
-	v->bm_count = NULL;
-	v->bm_touched = NULL;
-	v->bm_disk = NULL;
+	kvfree(v->bm.count);
+	bitmap_free(v->bm.touched);
+	bitmap_free(v->bm.disk);
+	v->bm.pages = NULL;
+	v->bm.count = NULL;
+	v->bm.touched = NULL;
+	v->bm.disk = NULL;
 }

@@ -164,7 +164,7 @@ static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 			goto out;
 		}
 		parity_ok = row * v->chunk_sectors + io->s1 <=
-			    READ_ONCE(v->resync_cp);
+			    READ_ONCE(v->sync.resync_cp);
 		for (c = 0; c < v->k; c++) {
 			if (sp.cols & (1U << c))
 				rmw_cost += np;

@@ -17,7 +17,7 @@ enum ec_mstate ec_member_state(struct ec_vol *v, unsigned int i)
 		return EC_MS_FAILED;
 	if (test_bit(EC_MF_REBUILD, &mb->flags))
 		return EC_MS_REBUILDING;
-	if (READ_ONCE(v->resync_cp) < v->rows * v->chunk_sectors)
+	if (READ_ONCE(v->sync.resync_cp) < v->rows * v->chunk_sectors)
 		return EC_MS_SYNCING;
 	return EC_MS_ACTIVE;
 }

@@ -194,11 +194,11 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 			generate_random_uuid(v->mem[i].uuid);
 		v->ctime = ktime_get_real_seconds();
 		v->events = 0;
-		v->resync_cp = v->nosync ? (sector_t)-1 : 0;
+		v->sync.resync_cp = v->nosync ? (sector_t)-1 : 0;
 		v->sb_flags = v->nosync ? DM_EC_SB_F_SYNCED : 0;
-		v->rebuild_cp = 0;
-		v->resync_bitmap = false;
-		v->rebuild_bitmap = false;
+		v->sync.rebuild_cp = 0;
+		v->sync.resync_bitmap = false;
+		v->sync.rebuild_bitmap = false;
 		ec_bitmap_geometry(v);
 		goto out;
 	}
@@ -263,12 +263,12 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 	v->events = le64_to_cpu(ref->events);
 	v->ctime = le64_to_cpu(ref->ctime);
 	v->sb_flags = le32_to_cpu(ref->flags);
-	v->rebuild_cp = ec_sb_checkpoint(v, le64_to_cpu(ref->rebuild_cp),
-					 "rebuild", verbose);
-	v->log_gen = le64_to_cpu(ref->log_gen);
-	v->resync_bitmap = false;
-	v->resync_bm_end = (sector_t)-1;
-	v->rebuild_bitmap = true;
+	v->sync.rebuild_cp = ec_sb_checkpoint(v, le64_to_cpu(ref->rebuild_cp),
+					      "rebuild", verbose);
+	v->log.gen = le64_to_cpu(ref->log_gen);
+	v->sync.resync_bitmap = false;
+	v->sync.resync_bm_end = (sector_t)-1;
+	v->sync.rebuild_bitmap = true;
 	if (!(v->sb_flags & DM_EC_SB_F_SYNCED) &&
 	    !(v->sb_flags & DM_EC_SB_F_CLEAN)) {
 		/*
@@ -278,19 +278,21 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 		 * before the sync completes): resync those regions from the
 		 * start, then everything from the checkpoint on.
 		 */
-		v->resync_bm_end = ec_sb_checkpoint(v, le64_to_cpu(ref->resync_cp),
-						    "resync", verbose);
-		v->resync_cp = 0;
-		v->resync_bitmap = true;
+		v->sync.resync_bm_end =
+			ec_sb_checkpoint(v, le64_to_cpu(ref->resync_cp),
+					 "resync", verbose);
+		v->sync.resync_cp = 0;
+		v->sync.resync_bitmap = true;
 	} else if (!(v->sb_flags & DM_EC_SB_F_SYNCED)) {
-		v->resync_cp = ec_sb_checkpoint(v, le64_to_cpu(ref->resync_cp),
-						"resync", verbose);
+		v->sync.resync_cp =
+			ec_sb_checkpoint(v, le64_to_cpu(ref->resync_cp),
+					 "resync", verbose);
 	} else if (!(v->sb_flags & DM_EC_SB_F_CLEAN)) {
 		/* Unclean shutdown: resync the regions the bitmap names. */
-		v->resync_cp = 0;
-		v->resync_bitmap = true;
+		v->sync.resync_cp = 0;
+		v->sync.resync_bitmap = true;
 	} else {
-		v->resync_cp = (sector_t)-1;
+		v->sync.resync_cp = (sector_t)-1;
 	}
 	if (verbose && !(v->sb_flags & DM_EC_SB_F_CLEAN) &&
 	    (v->sb_flags & DM_EC_SB_F_SYNCED))
@@ -320,8 +322,8 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 				v->rebuild_new |= 1UL << i;
 			if (state != DM_EC_MEMBER_REBUILDING ||
 			    !(valid & (1UL << i)))
-				v->rebuild_cp = 0;
-			v->rebuild_bitmap = false;
+				v->sync.rebuild_cp = 0;
+			v->sync.rebuild_bitmap = false;
 			if (blank & (1UL << i) ||
 			    memcmp(sbs[i].member_uuid, ref->member_uuids[i], 16))
 				generate_random_uuid(mb->uuid);
@@ -329,7 +331,7 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 		} else if (state == DM_EC_MEMBER_REBUILDING) {
 			set_bit(EC_MF_REBUILD, &mb->flags);
 			/* which kind of rebuild it was is not recorded */
-			v->rebuild_bitmap = false;
+			v->sync.rebuild_bitmap = false;
 		} else if (state == DM_EC_MEMBER_FAILED) {
 			/* Failed stays failed until replaced (rebuild <idx>). */
 			set_bit(EC_MF_FAILED, &mb->flags);
@@ -339,7 +341,7 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 				DMWARN("member %u (%s) is stale: rebuilding it",
 				       i, mb->dev->name);
 			set_bit(EC_MF_REBUILD, &mb->flags);
-			v->rebuild_cp = 0;
+			v->sync.rebuild_cp = 0;
 		}
 	}
 	goto out;
@@ -378,15 +380,15 @@ static void ec_sb_fill(struct ec_vol *v, struct dm_ec_sb *sb, unsigned int idx)
 	sb->events = cpu_to_le64(v->events);
 	sb->ctime = cpu_to_le64(v->ctime);
 	sb->utime = cpu_to_le64(ktime_get_real_seconds());
-	sb->resync_cp = cpu_to_le64(min_t(sector_t, v->resync_cp,
+	sb->resync_cp = cpu_to_le64(min_t(sector_t, v->sync.resync_cp,
 					  v->data_sectors));
-	sb->rebuild_cp = cpu_to_le64(v->rebuild_cp);
+	sb->rebuild_cp = cpu_to_le64(v->sync.rebuild_cp);
 	sb->region_sectors = cpu_to_le32(v->region_sectors);
-	sb->bitmap_sectors = cpu_to_le32(DIV_ROUND_UP(v->bm_nbits, 8 * 512));
+	sb->bitmap_sectors = cpu_to_le32(DIV_ROUND_UP(v->bm.nbits, 8 * 512));
 	sb->bitmap_offset = cpu_to_le64(DM_EC_BITMAP_OFFSET);
 	sb->log_offset = cpu_to_le64(DM_EC_LOG_OFFSET);
 	sb->log_sectors = cpu_to_le64(DM_EC_DATA_OFFSET - DM_EC_LOG_OFFSET);
-	sb->log_gen = cpu_to_le64(v->log_gen);
+	sb->log_gen = cpu_to_le64(v->log.gen);
 	for (i = 0; i < v->n; i++) {
 		sb->member_state[i] = ec_mstate_disk(ec_member_state(v, i));
 		memcpy(sb->member_uuids[i], v->mem[i].uuid, 16);

@@ -90,7 +90,7 @@ static int ec_nl_redundancy(struct ec_vol *v)
 
 	if (r < 0)
 		return -1;
-	if (READ_ONCE(v->resync_cp) < v->rows * v->chunk_sectors)
+	if (READ_ONCE(v->sync.resync_cp) < v->rows * v->chunk_sectors)
 		return 0;
 	return r;
 }
@@ -175,13 +175,13 @@ static int ec_nl_put_volume(struct sk_buff *skb, struct ec_vol *v)
 	    nla_put_u32(skb, DM_EC_A_CHUNK_SECTORS, v->chunk_sectors) ||
 	    nla_put_u64_64bit(skb, DM_EC_A_SECTORS, v->ti->len, DM_EC_A_PAD) ||
 	    nla_put_string(skb, DM_EC_A_CODEC, v->code->ops->name) ||
-	    nla_put_u8(skb, DM_EC_A_SYNC_ACTION, READ_ONCE(v->action)) ||
-	    nla_put_u64_64bit(skb, DM_EC_A_SYNC_DONE, READ_ONCE(v->sync_done),
+	    nla_put_u8(skb, DM_EC_A_SYNC_ACTION, READ_ONCE(v->sync.action)) ||
+	    nla_put_u64_64bit(skb, DM_EC_A_SYNC_DONE, READ_ONCE(v->sync.done),
 			      DM_EC_A_PAD) ||
-	    nla_put_u64_64bit(skb, DM_EC_A_SYNC_TOTAL, READ_ONCE(v->sync_total),
+	    nla_put_u64_64bit(skb, DM_EC_A_SYNC_TOTAL, READ_ONCE(v->sync.total),
 			      DM_EC_A_PAD) ||
 	    nla_put_u64_64bit(skb, DM_EC_A_MISMATCH_CNT,
-			      atomic64_read(&v->mismatches), DM_EC_A_PAD) ||
+			      atomic64_read(&v->sync.mismatches), DM_EC_A_PAD) ||
 	    nla_put_u64_64bit(skb, DM_EC_A_CACHE_HITS, READ_ONCE(v->code->hits),
 			      DM_EC_A_PAD) ||
 	    nla_put_u64_64bit(skb, DM_EC_A_CACHE_MISSES,
@@ -515,14 +515,14 @@ static void ec_nl_event(struct ec_vol *v, u8 event, int member,
 	if (event >= DM_EC_EVENT_SYNC_STARTED &&
 	    event <= DM_EC_EVENT_SYNC_FINISHED &&
 	    (nla_put_u8(skb, DM_EC_A_SYNC_ACTION, act) ||
-	     nla_put_u64_64bit(skb, DM_EC_A_SYNC_DONE, READ_ONCE(v->sync_done),
+	     nla_put_u64_64bit(skb, DM_EC_A_SYNC_DONE, READ_ONCE(v->sync.done),
 			       DM_EC_A_PAD) ||
 	     nla_put_u64_64bit(skb, DM_EC_A_SYNC_TOTAL,
-			       READ_ONCE(v->sync_total), DM_EC_A_PAD)))
+			       READ_ONCE(v->sync.total), DM_EC_A_PAD)))
 		goto err;
 	if (event == DM_EC_EVENT_SYNC_FINISHED &&
 	    (nla_put_u64_64bit(skb, DM_EC_A_MISMATCH_CNT,
-			       atomic64_read(&v->mismatches), DM_EC_A_PAD) ||
+			       atomic64_read(&v->sync.mismatches), DM_EC_A_PAD) ||
 	     nla_put_u8(skb, DM_EC_A_LAST_RESULT, result)))
 		goto err;
 	genlmsg_end(skb, hdr);
@@ -577,7 +577,7 @@ void ec_nl_sync_finished(struct ec_vol *v, enum ec_action act, int ret,
 	WRITE_ONCE(v->nl.last_action, act);
 	WRITE_ONCE(v->nl.last_result, result);
 	WRITE_ONCE(v->nl.last_time, ktime_get_real_seconds());
-	WRITE_ONCE(v->nl.last_mismatch, atomic64_read(&v->mismatches));
+	WRITE_ONCE(v->nl.last_mismatch, atomic64_read(&v->sync.mismatches));
 	WRITE_ONCE(v->nl.last_valid, true);
 	WRITE_ONCE(v->nl.runs, v->nl.runs + 1);
 	ec_nl_event(v, DM_EC_EVENT_SYNC_FINISHED, -1, act, result);

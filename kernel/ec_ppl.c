@@ -37,52 +37,52 @@
 
 static unsigned long *ec_ppl_slots_of(struct ec_vol *v, unsigned int member)
 {
-	return v->log_slots + member * BITS_TO_LONGS(v->log_nslots);
+	return v->log.slots + member * BITS_TO_LONGS(v->log.nslots);
 }
 
 int ec_ppl_init(struct ec_vol *v)
 {
 	unsigned int i;
 
-	v->log_slot_sectors = DM_EC_LOG_HDR_SECTORS + v->slice_sectors;
-	v->log_nslots = min_t(unsigned int, U16_MAX,
+	v->log.slot_sectors = DM_EC_LOG_HDR_SECTORS + v->slice_sectors;
+	v->log.nslots = min_t(unsigned int, U16_MAX,
 			      (DM_EC_DATA_OFFSET - DM_EC_LOG_OFFSET) /
-			      v->log_slot_sectors);
-	spin_lock_init(&v->log_lock);
-	init_waitqueue_head(&v->log_wait);
-	mutex_init(&v->log_mutex);
-	atomic_set(&v->log_inflight, 0);
-	atomic64_set(&v->log_seq, 0);
-	v->log_slots = kcalloc(v->n * BITS_TO_LONGS(v->log_nslots),
+			      v->log.slot_sectors);
+	spin_lock_init(&v->log.lock);
+	init_waitqueue_head(&v->log.wait);
+	mutex_init(&v->log.mutex);
+	atomic_set(&v->log.inflight, 0);
+	atomic64_set(&v->log.seq, 0);
+	v->log.slots = kcalloc(v->n * BITS_TO_LONGS(v->log.nslots),
 			       sizeof(unsigned long), GFP_KERNEL);
-	if (!v->log_slots)
+	if (!v->log.slots)
 		return -ENOMEM;
-	v->log_keys = kvmalloc_array(v->n * v->log_nslots, sizeof(u64),
+	v->log.keys = kvmalloc_array(v->n * v->log.nslots, sizeof(u64),
 				     GFP_KERNEL);
-	if (!v->log_keys)
+	if (!v->log.keys)
 		goto nomem;
-	for (i = 0; i < v->n * v->log_nslots; i++)
-		v->log_keys[i] = EC_PPL_NOKEY;
-	v->log_hdr_pool = mempool_create_page_pool(4, 0);
-	if (!v->log_hdr_pool)
+	for (i = 0; i < v->n * v->log.nslots; i++)
+		v->log.keys[i] = EC_PPL_NOKEY;
+	v->log.hdr_pool = mempool_create_page_pool(4, 0);
+	if (!v->log.hdr_pool)
 		goto nomem;
 	return 0;
 nomem:
-	kvfree(v->log_keys);
-	v->log_keys = NULL;
-	kfree(v->log_slots);
-	v->log_slots = NULL;
+	kvfree(v->log.keys);
+	v->log.keys = NULL;
+	kfree(v->log.slots);
+	v->log.slots = NULL;
 	return -ENOMEM;
 }
 
 void ec_ppl_exit(struct ec_vol *v)
 {
-	mempool_destroy(v->log_hdr_pool);
-	v->log_hdr_pool = NULL;
-	kvfree(v->log_keys);
-	v->log_keys = NULL;
-	kfree(v->log_slots);
-	v->log_slots = NULL;
+	mempool_destroy(v->log.hdr_pool);
+	v->log.hdr_pool = NULL;
+	kvfree(v->log.keys);
+	v->log.keys = NULL;
+	kfree(v->log.slots);
+	v->log.slots = NULL;
 }
 
 /* A member is missing, failed or rebuilding: writes are logged. */
@@ -109,36 +109,36 @@ bool ec_ppl_wanted(struct ec_vol *v)
  */
 void ec_ppl_unlogged(struct ec_vol *v)
 {
-	if (likely(!READ_ONCE(v->log_used)))
+	if (likely(!READ_ONCE(v->log.used)))
 		return;
-	mutex_lock(&v->log_mutex);
-	if (v->log_used) {
-		WRITE_ONCE(v->log_bumping, true);
+	mutex_lock(&v->log.mutex);
+	if (v->log.used) {
+		WRITE_ONCE(v->log.bumping, true);
 		smp_mb();	/* against ec_ppl_begin() */
-		wait_event(v->log_wait, !atomic_read(&v->log_inflight));
-		v->log_gen++;
+		wait_event(v->log.wait, !atomic_read(&v->log.inflight));
+		v->log.gen++;
 		ec_meta_commit(v);
-		WRITE_ONCE(v->log_used, false);
-		WRITE_ONCE(v->log_bumping, false);
+		WRITE_ONCE(v->log.used, false);
+		WRITE_ONCE(v->log.bumping, false);
 	}
-	mutex_unlock(&v->log_mutex);
+	mutex_unlock(&v->log.mutex);
 }
 
 /* Count a logged write in flight; never across a change of generation. */
 static void ec_ppl_begin(struct ec_vol *v)
 {
 	for (;;) {
-		atomic_inc(&v->log_inflight);
+		atomic_inc(&v->log.inflight);
 		smp_mb__after_atomic();	/* against ec_ppl_unlogged() */
-		if (likely(!READ_ONCE(v->log_bumping)))
+		if (likely(!READ_ONCE(v->log.bumping)))
 			break;
-		if (atomic_dec_and_test(&v->log_inflight))
-			wake_up_all(&v->log_wait);
-		mutex_lock(&v->log_mutex);
-		mutex_unlock(&v->log_mutex);
+		if (atomic_dec_and_test(&v->log.inflight))
+			wake_up_all(&v->log.wait);
+		mutex_lock(&v->log.mutex);
+		mutex_unlock(&v->log.mutex);
 	}
-	if (!READ_ONCE(v->log_used))
-		WRITE_ONCE(v->log_used, true);
+	if (!READ_ONCE(v->log.used))
+		WRITE_ONCE(v->log.used, true);
 }
 
 /*
@@ -146,15 +146,15 @@ static void ec_ppl_begin(struct ec_vol *v)
  * slice's previous entry (free by now: the row lock serialises the slice's
  * writes, but wait if its release is still on the way), else an empty
  * one, else any free one, whose slice is consistent (its write completed).
- * Returns the slot or -1; log_lock held, nothing changed.
+ * Returns the slot or -1; log.lock held, nothing changed.
  */
 static int ec_ppl_slot_find(struct ec_vol *v, unsigned int member, u64 key)
 {
 	unsigned long *map = ec_ppl_slots_of(v, member);
-	u64 *keys = v->log_keys + (size_t)member * v->log_nslots;
+	u64 *keys = v->log.keys + (size_t)member * v->log.nslots;
 	unsigned int s, empty = UINT_MAX, any = UINT_MAX;
 
-	for (s = 0; s < v->log_nslots; s++) {
+	for (s = 0; s < v->log.nslots; s++) {
 		if (keys[s] == key)
 			return test_bit(s, map) ? -1 : s;
 		if (test_bit(s, map))
@@ -165,7 +165,7 @@ static int ec_ppl_slot_find(struct ec_vol *v, unsigned int member, u64 key)
 			any = s;
 	}
 	s = empty != UINT_MAX ? empty : any;
-	return s < v->log_nslots ? s : -1;
+	return s < v->log.nslots ? s : -1;
 }
 
 /*
@@ -179,14 +179,14 @@ static bool ec_ppl_slots_try(struct ec_io *io, u32 logmask)
 	int slot[EC_MAX_M];
 	unsigned int b;
 
-	spin_lock(&v->log_lock);
+	spin_lock(&v->log.lock);
 	for (b = v->k; b < v->n; b++) {
 		if (!(logmask & (1U << b)))
 			continue;
 		slot[b - v->k] = ec_ppl_slot_find(v, ec_member_of(v, io->row, b),
 						  io->key);
 		if (slot[b - v->k] < 0) {
-			spin_unlock(&v->log_lock);
+			spin_unlock(&v->log.lock);
 			return false;
 		}
 	}
@@ -197,11 +197,11 @@ static bool ec_ppl_slots_try(struct ec_io *io, u32 logmask)
 		if (!(logmask & (1U << b)))
 			continue;
 		__set_bit(s, ec_ppl_slots_of(v, member));
-		v->log_keys[(size_t)member * v->log_nslots + s] = io->key;
+		v->log.keys[(size_t)member * v->log.nslots + s] = io->key;
 		io->log_slot[b - v->k] = s;
 	}
 	io->log_mask |= logmask;
-	spin_unlock(&v->log_lock);
+	spin_unlock(&v->log.lock);
 	return true;
 }
 
@@ -213,18 +213,18 @@ static void ec_ppl_release(struct ec_io *io)
 
 	if (!io->log_mask && !io->log_hdr)
 		return;
-	spin_lock(&v->log_lock);
+	spin_lock(&v->log.lock);
 	for (b = v->k; b < v->n; b++)
 		if (io->log_mask & (1U << b))
 			__clear_bit(io->log_slot[b - v->k],
 				    ec_ppl_slots_of(v, ec_member_of(v, io->row, b)));
-	spin_unlock(&v->log_lock);
+	spin_unlock(&v->log.lock);
 	io->log_mask = 0;
 	if (io->log_hdr) {
-		mempool_free(io->log_hdr, v->log_hdr_pool);
+		mempool_free(io->log_hdr, v->log.hdr_pool);
 		io->log_hdr = NULL;
 	}
-	wake_up_all(&v->log_wait);
+	wake_up_all(&v->log.wait);
 }
 
 void ec_ppl_end(struct ec_io *io)
@@ -234,14 +234,14 @@ void ec_ppl_end(struct ec_io *io)
 	ec_ppl_release(io);
 	if (io->logged) {
 		io->logged = false;
-		if (atomic_dec_and_test(&v->log_inflight))
-			wake_up_all(&v->log_wait);
+		if (atomic_dec_and_test(&v->log.inflight))
+			wake_up_all(&v->log.wait);
 	}
 }
 
 static sector_t ec_ppl_slot_sector(struct ec_vol *v, unsigned int slot)
 {
-	return DM_EC_LOG_OFFSET + (sector_t)slot * v->log_slot_sectors;
+	return DM_EC_LOG_OFFSET + (sector_t)slot * v->log.slot_sectors;
 }
 
 /*
@@ -288,12 +288,12 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 		}
 	}
 
-	io->log_hdr = mempool_alloc(v->log_hdr_pool, GFP_NOIO);
+	io->log_hdr = mempool_alloc(v->log.hdr_pool, GFP_NOIO);
 	e = page_address(io->log_hdr);
 	memset(e, 0, sizeof(*e));
 	e->magic = cpu_to_le64(DM_EC_LOG_MAGIC);
-	e->gen = cpu_to_le64(v->log_gen);
-	e->seq = cpu_to_le64(atomic64_inc_return(&v->log_seq));
+	e->gen = cpu_to_le64(v->log.gen);
+	e->seq = cpu_to_le64(atomic64_inc_return(&v->log.seq));
 	e->stripe = cpu_to_le64(io->row);
 	memcpy(e->array_uuid, v->array_uuid, 16);
 	e->first_sector = cpu_to_le32(io->p0 << 3);
@@ -314,7 +314,7 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 	e->crc = cpu_to_le32(ec_crc32c(0, e, offsetof(struct dm_ec_log_entry,
 						      crc)));
 
-	wait_event(v->log_wait, ec_ppl_slots_try(io, logmask));
+	wait_event(v->log.wait, ec_ppl_slots_try(io, logmask));
 
 	ec_io_begin(io);
 	for (b = v->k; b < v->n; b++) {
@@ -335,7 +335,7 @@ unsigned long ec_ppl_log(struct ec_io *io, unsigned int data_area,
 		ec_io_send(io, bio);
 	}
 	errs = ec_io_wait(io);
-	atomic64_inc(&v->log_entries);
+	atomic64_inc(&v->log.entries);
 	if (errs)
 		ec_io_fail_errors(io, errs, true);
 	return errs;
@@ -449,7 +449,7 @@ static int ec_ppl_apply(struct ec_vol *v, struct ec_ppl_scratch *s,
 		if (ret)
 			return ret;
 	}
-	atomic64_inc(&v->log_replayed);
+	atomic64_inc(&v->log.replayed);
 	return 0;
 }
 
@@ -461,7 +461,7 @@ static int ec_ppl_replay_member(struct ec_vol *v, struct ec_ppl_scratch *s,
 	int ret;
 
 	s->nents = 0;
-	for (slot = 0; slot < v->log_nslots; slot++) {
+	for (slot = 0; slot < v->log.nslots; slot++) {
 		u32 first, nr, parity, written, flags;
 		u64 row;
 
@@ -470,7 +470,7 @@ static int ec_ppl_replay_member(struct ec_vol *v, struct ec_ppl_scratch *s,
 		if (ret)
 			return ret;
 		if (le64_to_cpu(e->magic) != DM_EC_LOG_MAGIC ||
-		    le64_to_cpu(e->gen) != v->log_gen ||
+		    le64_to_cpu(e->gen) != v->log.gen ||
 		    memcmp(e->array_uuid, v->array_uuid, 16) ||
 		    le32_to_cpu(e->crc) != ec_crc32c(0, e, offsetof(struct dm_ec_log_entry, crc)))
 			continue;
@@ -536,7 +536,7 @@ int ec_ppl_replay(struct ec_vol *v)
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	s->ents = kvcalloc(v->log_nslots, sizeof(*s->ents), GFP_KERNEL);
+	s->ents = kvcalloc(v->log.nslots, sizeof(*s->ents), GFP_KERNEL);
 	if (!s->ents)
 		goto nomem;
 	s->hdr = alloc_page(GFP_KERNEL);
@@ -580,10 +580,10 @@ int ec_ppl_replay(struct ec_vol *v)
 			ret = 0;
 		}
 	}
-	if (atomic64_read(&v->log_replayed))
+	if (atomic64_read(&v->log.replayed))
 		DMWARN("%s: restored parity from %lld partial-parity log entries",
 		       dm_device_name(dm_table_get_md(v->ti->table)),
-		       (long long)atomic64_read(&v->log_replayed));
+		       (long long)atomic64_read(&v->log.replayed));
 	goto out;
 nomem:
 	ret = -ENOMEM;

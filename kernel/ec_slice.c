@@ -40,7 +40,7 @@ static bool ec_reserve_test_fail(void)
 unsigned long ec_unreadable(struct ec_vol *v, sector_t row, unsigned int s1)
 {
 	sector_t end = row * v->chunk_sectors + s1;
-	sector_t cp = READ_ONCE(v->rebuild_cp);
+	sector_t cp = READ_ONCE(v->sync.rebuild_cp);
 	unsigned long bad = ec_bad_mask(v);
 	unsigned int i;
 

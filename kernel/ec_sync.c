@@ -44,7 +44,7 @@ static unsigned long ec_rebuild_members(struct ec_vol *v)
 
 static enum ec_action ec_sync_next(struct ec_vol *v)
 {
-	enum ec_action req = READ_ONCE(v->requested);
+	enum ec_action req = READ_ONCE(v->sync.requested);
 
 	if (req == EC_ACT_FROZEN)
 		return EC_ACT_FROZEN;
@@ -52,7 +52,7 @@ static enum ec_action ec_sync_next(struct ec_vol *v)
 		return EC_ACT_IDLE;
 	if (ec_rebuild_members(v))
 		return EC_ACT_REBUILD;
-	if (READ_ONCE(v->resync_cp) < ec_sync_end(v))
+	if (READ_ONCE(v->sync.resync_cp) < ec_sync_end(v))
 		return EC_ACT_RESYNC;
 	if (req == EC_ACT_CHECK || req == EC_ACT_REPAIR)
 		return req;
@@ -208,11 +208,11 @@ static int ec_sync_parity(struct ec_io *io, enum ec_action act)
 				i++;
 		}
 		fix |= bad;
-		atomic64_add(8, &v->repaired);
+		atomic64_add(8, &v->sync.repaired);
 	}
 	kvfree(lc);
 	if (act == EC_ACT_CHECK || act == EC_ACT_REPAIR)
-		atomic64_add(bad_pages << 3, &v->mismatches);
+		atomic64_add(bad_pages << 3, &v->sync.mismatches);
 	if (!fix || act == EC_ACT_CHECK)
 		return 0;
 	/* Rewrite the fixed blocks (pages left unchanged are rewritten as read). */
@@ -247,7 +247,7 @@ static int ec_sync_slice(struct ec_vol *v, enum ec_action act, sector_t pos)
 	 * behind just below the checkpoint.
 	 */
 	if (act == EC_ACT_REBUILD && !ret)
-		WRITE_ONCE(v->rebuild_cp, pos + v->slice_sectors);
+		WRITE_ONCE(v->sync.rebuild_cp, pos + v->slice_sectors);
 	ec_io_put(io);
 	if (act != EC_ACT_CHECK)
 		ec_bitmap_endwrite(v, row);
@@ -286,7 +286,7 @@ static bool ec_sync_skip_clean(struct ec_vol *v, sector_t pos)
 	spin_lock(&v->lock);
 	clean = !ec_bitmap_dirty(v, pos, v->slice_sectors);
 	if (clean)
-		WRITE_ONCE(v->rebuild_cp, pos + v->slice_sectors);
+		WRITE_ONCE(v->sync.rebuild_cp, pos + v->slice_sectors);
 	spin_unlock(&v->lock);
 	return clean;
 }
@@ -306,25 +306,25 @@ static void ec_sync_throttle(struct ec_vol *v, u64 t0, sector_t done)
 
 static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 {
-	unsigned int gen = READ_ONCE(v->req_gen);
+	unsigned int gen = READ_ONCE(v->sync.req_gen);
 	sector_t end = ec_sync_end(v), pos, start;
 	unsigned long rebuilding = ec_rebuild_members(v);
 	u64 t0 = ktime_get_ns();
 	int ret = 0;
 
 	if (act == EC_ACT_REBUILD)
-		start = v->rebuild_cp;
+		start = v->sync.rebuild_cp;
 	else if (act == EC_ACT_RESYNC)
-		start = v->resync_cp;
+		start = v->sync.resync_cp;
 	else
 		start = 0;
 	if (act == EC_ACT_CHECK || act == EC_ACT_REPAIR) {
-		atomic64_set(&v->mismatches, 0);
-		atomic64_set(&v->repaired, 0);
+		atomic64_set(&v->sync.mismatches, 0);
+		atomic64_set(&v->sync.repaired, 0);
 	}
-	WRITE_ONCE(v->sync_total, end);
-	WRITE_ONCE(v->sync_done, start);
-	WRITE_ONCE(v->action, act);
+	WRITE_ONCE(v->sync.total, end);
+	WRITE_ONCE(v->sync.done, start);
+	WRITE_ONCE(v->sync.action, act);
 	DMINFO("%s: %s started at sector %llu of %llu",
 	       dm_device_name(dm_table_get_md(v->ti->table)),
 	       ec_action_name(act), (unsigned long long)start,
@@ -332,16 +332,16 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 	ec_nl_sync_started(v, act);	/* netlink event */
 
 	for (pos = start; pos < end; pos += v->slice_sectors) {
-		if (kthread_should_stop() || READ_ONCE(v->req_gen) != gen)
+		if (kthread_should_stop() || READ_ONCE(v->sync.req_gen) != gen)
 			break;
 		if (act == EC_ACT_REBUILD && ec_rebuild_members(v) != rebuilding)
 			break;	/* a member failed: start over with the new set */
 		/* After a crash, or for a stale member: only dirty regions. */
-		if (act == EC_ACT_RESYNC && v->resync_bitmap &&
-		    pos < v->resync_bm_end &&
+		if (act == EC_ACT_RESYNC && v->sync.resync_bitmap &&
+		    pos < v->sync.resync_bm_end &&
 		    !ec_bitmap_dirty(v, pos, v->slice_sectors))
 			goto next;
-		if (act == EC_ACT_REBUILD && v->rebuild_bitmap &&
+		if (act == EC_ACT_REBUILD && v->sync.rebuild_bitmap &&
 		    ec_sync_skip_clean(v, pos))
 			goto next;
 		ret = ec_sync_slice(v, act, pos);
@@ -349,13 +349,13 @@ static void ec_sync_run(struct ec_vol *v, enum ec_action act)
 			break;
 next:
 		if (act == EC_ACT_REBUILD)
-			WRITE_ONCE(v->rebuild_cp, pos + v->slice_sectors);
+			WRITE_ONCE(v->sync.rebuild_cp, pos + v->slice_sectors);
 		else if (act == EC_ACT_RESYNC)
-			WRITE_ONCE(v->resync_cp, pos + v->slice_sectors);
-		WRITE_ONCE(v->sync_done, pos + v->slice_sectors);
+			WRITE_ONCE(v->sync.resync_cp, pos + v->slice_sectors);
+		WRITE_ONCE(v->sync.done, pos + v->slice_sectors);
 		ec_nl_sync_progress(v, act);	/* netlink event, <= 1/s */
-		if (time_after(jiffies, v->last_cp + EC_SYNC_CP_INTERVAL)) {
-			v->last_cp = jiffies;
+		if (time_after(jiffies, v->sync.last_cp + EC_SYNC_CP_INTERVAL)) {
+			v->sync.last_cp = jiffies;
 			ec_meta_commit(v);
 		}
 		ec_sync_throttle(v, t0, pos + v->slice_sectors - start);
@@ -366,7 +366,7 @@ next:
 		DMERR("%s: %s stopped at sector %llu: error %d",
 		      dm_device_name(dm_table_get_md(v->ti->table)),
 		      ec_action_name(act), (unsigned long long)pos, ret);
-		WRITE_ONCE(v->requested, EC_ACT_FROZEN);
+		WRITE_ONCE(v->sync.requested, EC_ACT_FROZEN);
 	} else if (pos >= end) {
 		unsigned int i;
 
@@ -374,20 +374,20 @@ next:
 			for (i = 0; i < v->n; i++)
 				if (rebuilding & (1UL << i))
 					clear_bit(EC_MF_REBUILD, &v->mem[i].flags);
-			v->rebuild_cp = 0;
+			v->sync.rebuild_cp = 0;
 		} else if (act == EC_ACT_RESYNC) {
-			v->resync_cp = (sector_t)-1;
-			v->resync_bitmap = false;
+			v->sync.resync_cp = (sector_t)-1;
+			v->sync.resync_bitmap = false;
 			v->sb_flags |= DM_EC_SB_F_SYNCED;
-		} else if (READ_ONCE(v->req_gen) == gen) {
-			WRITE_ONCE(v->requested, EC_ACT_IDLE);
+		} else if (READ_ONCE(v->sync.req_gen) == gen) {
+			WRITE_ONCE(v->sync.requested, EC_ACT_IDLE);
 		}
 		DMINFO("%s: %s finished, %llu mismatched sectors",
 		       dm_device_name(dm_table_get_md(v->ti->table)),
 		       ec_action_name(act),
-		       (unsigned long long)atomic64_read(&v->mismatches));
+		       (unsigned long long)atomic64_read(&v->sync.mismatches));
 	}
-	v->last_cp = jiffies;
+	v->sync.last_cp = jiffies;
 	ec_meta_commit(v);
 	ec_nl_sync_finished(v, act, ret, !ret && pos >= end, rebuilding);
 }
@@ -400,14 +400,14 @@ static int ec_sync_thread(void *arg)
 		enum ec_action act = ec_sync_next(v);
 
 		if (act == EC_ACT_IDLE || act == EC_ACT_FROZEN) {
-			WRITE_ONCE(v->action, act);
-			wait_event_interruptible(v->sync_wait,
+			WRITE_ONCE(v->sync.action, act);
+			wait_event_interruptible(v->sync.wait,
 						 kthread_should_stop() ||
-						 READ_ONCE(v->kicked));
-			WRITE_ONCE(v->kicked, false);
+						 READ_ONCE(v->sync.kicked));
+			WRITE_ONCE(v->sync.kicked, false);
 			continue;
 		}
-		WRITE_ONCE(v->kicked, false);
+		WRITE_ONCE(v->sync.kicked, false);
 		ec_sync_run(v, act);
 	}
 	return 0;
@@ -415,35 +415,35 @@ static int ec_sync_thread(void *arg)
 
 void ec_sync_kick(struct ec_vol *v)
 {
-	WRITE_ONCE(v->kicked, true);
-	wake_up(&v->sync_wait);
+	WRITE_ONCE(v->sync.kicked, true);
+	wake_up(&v->sync.wait);
 }
 
 int ec_sync_start(struct ec_vol *v)
 {
 	struct task_struct *t;
 
-	if (v->sync_task)
+	if (v->sync.task)
 		return 0;
 	t = kthread_run(ec_sync_thread, v, "ec_sync/%s",
 			dm_device_name(dm_table_get_md(v->ti->table)));
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	v->sync_task = t;
+	v->sync.task = t;
 	return 0;
 }
 
 void ec_sync_stop(struct ec_vol *v)
 {
-	if (!v->sync_task)
+	if (!v->sync.task)
 		return;
-	kthread_stop(v->sync_task);
-	v->sync_task = NULL;
+	kthread_stop(v->sync.task);
+	v->sync.task = NULL;
 }
 
 int ec_sync_request(struct ec_vol *v, enum ec_action want)
 {
-	enum ec_action cur = READ_ONCE(v->action);
+	enum ec_action cur = READ_ONCE(v->sync.action);
 
 	switch (want) {
 	case EC_ACT_CHECK:
@@ -460,16 +460,16 @@ int ec_sync_request(struct ec_vol *v, enum ec_action want)
 		}
 		break;
 	case EC_ACT_RESYNC:
-		v->resync_bitmap = false;
-		WRITE_ONCE(v->resync_cp, 0);
+		v->sync.resync_bitmap = false;
+		WRITE_ONCE(v->sync.resync_cp, 0);
 		v->sb_flags &= ~DM_EC_SB_F_SYNCED;
 		want = EC_ACT_IDLE;
 		break;
 	default:
 		break;
 	}
-	WRITE_ONCE(v->requested, want);
-	v->req_gen++;
+	WRITE_ONCE(v->sync.requested, want);
+	v->sync.req_gen++;
 	ec_sync_kick(v);
 	return 0;
 }

@@ -204,7 +204,7 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	spin_lock_init(&v->lock);
 	INIT_WORK(&v->meta_work, ec_meta_work);
 	/* Messages can kick the sync thread before it ever started. */
-	init_waitqueue_head(&v->sync_wait);
+	init_waitqueue_head(&v->sync.wait);
 
 	ret = ec_parse_opts(v, ti, nopt, argv + 4);
 	if (ret)
@@ -379,10 +379,10 @@ static void ec_status(struct dm_target *ti, status_type_t type,
 		for (i = 0; i < v->n; i++)
 			DMEMIT("%c", ec_mstate_letter(ec_member_state(v, i)));
 		DMEMIT(" %llu/%llu %s %llu %s",
-		       (unsigned long long)READ_ONCE(v->sync_done),
-		       (unsigned long long)READ_ONCE(v->sync_total),
-		       ec_action_name(READ_ONCE(v->action)),
-		       (unsigned long long)atomic64_read(&v->mismatches),
+		       (unsigned long long)READ_ONCE(v->sync.done),
+		       (unsigned long long)READ_ONCE(v->sync.total),
+		       ec_action_name(READ_ONCE(v->sync.action)),
+		       (unsigned long long)atomic64_read(&v->sync.mismatches),
 		       v->code->ops->name);
 		break;
 	case STATUSTYPE_TABLE:
@@ -533,7 +533,7 @@ static void ec_postsuspend(struct dm_target *ti)
 
 	/* All I/O has drained: the members are consistent. */
 	flush_work(&v->meta_work);
-	cancel_delayed_work_sync(&v->bm_work);
+	cancel_delayed_work_sync(&v->bm.work);
 	ec_bitmap_clear_idle(v);
 	/*
 	 * Every member's writes must be stable before any member says
@@ -558,7 +558,7 @@ static int __ec_preresume(struct dm_target *ti)
 	if (!v->activated) {
 		sector_t data_sectors = v->data_sectors;
 		unsigned int region_sectors = v->region_sectors;
-		unsigned long nbits = v->bm_nbits;
+		unsigned long nbits = v->bm.nbits;
 
 		/*
 		 * A table replacing another was loaded while the other was
@@ -571,14 +571,14 @@ static int __ec_preresume(struct dm_target *ti)
 		 * another table reformatted the members since (another region
 		 * size or data area), this one no longer fits them.
 		 */
-		if (!ret && (v->bm_nbits != nbits ||
+		if (!ret && (v->bm.nbits != nbits ||
 			     ti->len > (sector_t)v->k * v->data_sectors)) {
 			DMERR("%s: members changed since the table was loaded: reload it",
 			      dm_device_name(dm_table_get_md(ti->table)));
 			DMERR("data area %llu -> %llu sectors, bitmap regions %lu -> %lu",
 			      (unsigned long long)data_sectors,
 			      (unsigned long long)v->data_sectors, nbits,
-			      v->bm_nbits);
+			      v->bm.nbits);
 			ret = -EINVAL;
 		}
 		if (ret) {
@@ -586,7 +586,7 @@ static int __ec_preresume(struct dm_target *ti)
 				DMERR("%s", error);
 			v->data_sectors = data_sectors;
 			v->region_sectors = region_sectors;
-			v->bm_nbits = nbits;
+			v->bm.nbits = nbits;
 			return ret;
 		}
 		ret = ec_bitmap_load(v, v->formatted);
@@ -599,8 +599,8 @@ static int __ec_preresume(struct dm_target *ti)
 				return ret;
 		}
 		/* A new generation: the entries on disk are spent. */
-		v->log_gen++;
-		v->log_used = false;
+		v->log.gen++;
+		v->log.used = false;
 		v->activated = true;
 	}
 	v->clean = false;
