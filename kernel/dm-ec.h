@@ -392,19 +392,17 @@ static inline u32 ec_pmask(const struct ec_vol *v)
 	return ec_mask(v->n) & ~ec_mask(v->k);
 }
 
-/* Layout: block b of stripe s lives on member (b + s) % n. */
+/* The layout of dm-ec-format.h: block b of stripe row on member (b + row) % n */
 static inline unsigned int ec_member_of(const struct ec_vol *v, sector_t row,
 					unsigned int b)
 {
-	return (b + (unsigned int)(row % v->n)) % v->n;
+	return dm_ec_member_of(row, b, v->n);
 }
 
 static inline unsigned int ec_block_of(const struct ec_vol *v, sector_t row,
 				       unsigned int member)
 {
-	unsigned int r = row % v->n;
-
-	return (member + v->n - r) % v->n;
+	return dm_ec_block_of(row, member, v->n);
 }
 
 static inline sector_t ec_member_sector(const struct ec_vol *v, sector_t row,

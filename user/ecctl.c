@@ -2512,7 +2512,7 @@ static int cmd_recover(int argc, char **argv)
 			blocks[b] = buf + b * cb;
 		/* Data blocks first, then as many parity blocks as needed. */
 		for (b = 0; b < k; b++) {
-			unsigned int mem = (b + row) % n;
+			unsigned int mem = dm_ec_member_of(row, b, n);
 
 			if (slot[mem] < 0 ||
 			    pread(rm[slot[mem]].fd, blocks[b], cb, off) != (ssize_t)cb)
@@ -2520,7 +2520,7 @@ static int cmd_recover(int argc, char **argv)
 		}
 		need = __builtin_popcount(erased);
 		for (b = k; b < n; b++) {
-			unsigned int mem = (b + row) % n;
+			unsigned int mem = dm_ec_member_of(row, b, n);
 
 			if (got < need && slot[mem] >= 0 &&
 			    pread(rm[slot[mem]].fd, blocks[b], cb, off) == (ssize_t)cb)

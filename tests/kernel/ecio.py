@@ -46,6 +46,17 @@ SB_MAGIC = 0x62732d63652d6d64
 IO = 1 << 20
 
 
+# The data layout, as dm_ec_member_of() / dm_ec_block_of() in
+# include/uapi/linux/dm-ec-format.h: block b of stripe row lives on member
+# (b + row) % n.
+def member_of(row, b, n):
+    return (b + row % n) % n
+
+
+def block_of(row, member, n):
+    return (member + n - row % n) % n
+
+
 def out(msg):
     print(msg, flush=True)
 

@@ -687,10 +687,10 @@ class LogFuzz:
 
     # geometry (format.md, "Data layout")
     def member_of(self, row, b):
-        return (b + row) % self.n
+        return ecio.member_of(row, b, self.n)
 
     def block_of(self, row, mem):
-        return (mem - row) % self.n
+        return ecio.block_of(row, mem, self.n)
 
     def slot_off(self, s):
         return (LOG_OFF + s * self.slot_sectors) * SECTOR

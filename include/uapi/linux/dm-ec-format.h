@@ -114,4 +114,21 @@ struct dm_ec_log_entry {
 	__le32 crc;			/* 4092: crc32c of bytes 0..4091 */
 } __attribute__((packed));
 
+/*
+ * The data layout (Documentation/format.md, "Data layout"): stripe row of
+ * the volume is chunk row of every member's data area; its block b (data
+ * blocks 0..k-1, then the m parity blocks) lives on member (b + row) % n,
+ * so that parity rotates over the members. dm_ec_block_of() is the
+ * inverse: the block of the stripe that member holds.
+ */
+static inline __u32 dm_ec_member_of(__u64 row, __u32 b, __u32 n)
+{
+	return (b + (__u32)(row % n)) % n;
+}
+
+static inline __u32 dm_ec_block_of(__u64 row, __u32 member, __u32 n)
+{
+	return (member + n - (__u32)(row % n)) % n;
+}
+
 #endif /* _UAPI_LINUX_DM_EC_FORMAT_H */
