@@ -134,117 +134,156 @@ static bool ec_partial(struct ec_io *io, const struct ec_span *sp,
 	return sp->ws[c] > (io->p0 << 3) || sp->we[c] < (io->p1 << 3);
 }
 
+/* One write of a slice, and what the members allow this attempt. */
+struct ec_wr {
+	struct bio *bio;
+	sector_t a;			/* the bio's volume sector */
+	struct ec_span sp;
+	u32 unread;			/* blocks that cannot be read */
+	u32 bad;			/* blocks that cannot be written */
+	blk_opf_t flags;		/* the bio's REQ_FUA */
+	bool logged;			/* through the partial-parity log */
+	unsigned long werrs;		/* members whose write failed */
+};
+
+/*
+ * New data of area data_area (0 or n) and the parity in area 0 are ready:
+ * log them if the volume logs, then write blocks wr. -EAGAIN: a log write
+ * failed (its member is failed), start over.
+ */
+static int ec_write_out(struct ec_io *io, struct ec_wr *w, u32 wr,
+			unsigned int data_area, bool full)
+{
+	struct ec_vol *v = io->v;
+	blk_opf_t f = w->flags;
+
+	if (w->logged) {
+		if (ec_ppl_log(io, data_area, w->sp.cols & ~w->unread,
+			       wr & ec_pmask(v) & ~w->unread, full))
+			return -EAGAIN;
+		f |= REQ_FUA;
+	} else {
+		ec_ppl_unlogged(v);
+	}
+	w->werrs = ec_io_blocks(io, wr, REQ_OP_WRITE, f, data_area != 0);
+	return 0;
+}
+
+/*
+ * Read-modify-write: old data and parity in area 0, new data in area n,
+ * parity updated by the difference. -EAGAIN: a read failed, start over.
+ */
+static int ec_write_rmw(struct ec_io *io, struct ec_wr *w)
+{
+	struct ec_vol *v = io->v;
+	u32 pmask = ec_pmask(v), cols = w->sp.cols;
+	u32 rd = cols | (pmask & ~w->unread);
+	u8 *blk[EC_MAX_N], *nblk[EC_MAX_N];
+	unsigned int c, p;
+
+	ec_io_alloc(io, rd | pmask | ((u64)cols << v->n));
+	if (ec_io_blocks(io, rd, REQ_OP_READ, 0, false))
+		return -EAGAIN;
+	for (c = 0; c < v->k; c++) {
+		if (!(cols & (1U << c)))
+			continue;
+		for (p = io->p0; p < io->p1; p++)
+			memcpy(ec_io_buf(io, v->n + c, p), ec_io_buf(io, c, p),
+			       PAGE_SIZE);
+	}
+	ec_copy_span(io, w->bio, w->a, &w->sp, v->n, false);
+	for (p = io->p0; p < io->p1; p++) {
+		ec_ptrs(io, 0, p, blk);
+		ec_ptrs(io, v->n, p, nblk);
+		for (c = 0; c < v->k; c++)
+			if (cols & (1U << c))
+				ec_update(v->code, c, PAGE_SIZE, blk[c], nblk[c],
+					  blk + v->k);
+	}
+	/* Unread parity was not updated: leave it to rebuild. */
+	return ec_write_out(io, w, (cols | (pmask & ~w->unread)) & ~w->bad,
+			    v->n, false);
+}
+
+/*
+ * Reconstruct-write: all data in area 0 (read, or decoded where it cannot
+ * be read), the new data over it, parity recomputed. -EAGAIN: start over;
+ * another error fails the write.
+ */
+static int ec_write_rcw(struct ec_io *io, struct ec_wr *w)
+{
+	struct ec_vol *v = io->v;
+	u8 *blk[EC_MAX_N];
+	unsigned int c, p;
+	u32 rd = 0;
+	int ret;
+
+	for (c = 0; c < v->k; c++)
+		if (ec_partial(io, &w->sp, c))
+			rd |= 1U << c;
+	ec_io_alloc(io, ec_mask(v->n));
+	ret = ec_read_decode(io, w->unread, rd);
+	if (ret)
+		return ret;
+	ec_copy_span(io, w->bio, w->a, &w->sp, 0, false);
+	for (p = io->p0; p < io->p1; p++) {
+		ec_ptrs(io, 0, p, blk);
+		ec_encode(v->code, PAGE_SIZE, (const u8 * const *)blk,
+			  blk + v->k);
+	}
+	return ec_write_out(io, w, (w->sp.cols | ec_pmask(v)) & ~w->bad, 0,
+			    !rd);
+}
+
+/*
+ * Write the part of bio in one slice of row: read-modify-write when it
+ * reads less than reconstruct-write and the parity is in sync there,
+ * started over (up to n times) whenever a member fails on the way.
+ */
 static int ec_write_slice(struct ec_vol *v, struct bio *bio, sector_t a,
 			  sector_t b, sector_t row, unsigned int slice0)
 {
-	blk_opf_t wflags = bio->bi_opf & REQ_FUA;
+	struct ec_wr w = { .bio = bio, .a = a, .flags = bio->bi_opf & REQ_FUA };
 	u32 pmask = ec_pmask(v);
-	unsigned int c, p, tries, np;
-	u32 unread, bad, rd, wr;
-	unsigned long werrs = 0;
-	u8 *blk[EC_MAX_N], *nblk[EC_MAX_N];
-	struct ec_span sp;
+	unsigned int c, tries, np;
 	struct ec_io *io;
 	int ret = -EIO;
 
-	ec_span(v, row, a, b, slice0, &sp);
-	if (!sp.cols)
+	ec_span(v, row, a, b, slice0, &w.sp);
+	if (!w.sp.cols)
 		return 0;
-	io = ec_io_get(v, row, sp.s0, sp.s1);
+	io = ec_io_get(v, row, w.sp.s0, w.sp.s1);
 	np = io->p1 - io->p0;
 	for (tries = 0; tries <= v->n; tries++) {
 		unsigned int rmw_cost = 0, rcw_cost = 0;
-		bool parity_ok, rmw, logged = ec_ppl_wanted(v);
-		blk_opf_t f = wflags;
+		bool parity_ok;
 
-		bad = ec_blocks(v, row, ec_bad_mask(v));
-		unread = ec_blocks(v, row, ec_unreadable(v, row, io->s1));
-		if (hweight32(unread) > v->m) {
+		w.logged = ec_ppl_wanted(v);
+		w.bad = ec_blocks(v, row, ec_bad_mask(v));
+		w.unread = ec_blocks(v, row, ec_unreadable(v, row, io->s1));
+		if (hweight32(w.unread) > v->m) {
 			ret = -EIO;
 			goto out;
 		}
 		parity_ok = row * v->chunk_sectors + io->s1 <=
 			    READ_ONCE(v->sync.resync_cp);
 		for (c = 0; c < v->k; c++) {
-			if (sp.cols & (1U << c))
+			if (w.sp.cols & (1U << c))
 				rmw_cost += np;
-			if (ec_partial(io, &sp, c))
+			if (ec_partial(io, &w.sp, c))
 				rcw_cost += np;
 		}
-		rmw_cost += hweight32(pmask & ~unread) * np;
-		rmw = parity_ok && !(sp.cols & unread) && rmw_cost < rcw_cost;
-
-		if (rmw) {
-			/* Old data and parity, then new data in area n. */
-			rd = sp.cols | (pmask & ~unread);
-			ec_io_alloc(io, rd | pmask | ((u64)sp.cols << v->n));
-			if (ec_io_blocks(io, rd, REQ_OP_READ, 0, false))
-				continue;
-			for (c = 0; c < v->k; c++) {
-				if (!(sp.cols & (1U << c)))
-					continue;
-				for (p = io->p0; p < io->p1; p++)
-					memcpy(ec_io_buf(io, v->n + c, p),
-					       ec_io_buf(io, c, p), PAGE_SIZE);
-			}
-			ec_copy_span(io, bio, a, &sp, v->n, false);
-			for (p = io->p0; p < io->p1; p++) {
-				ec_ptrs(io, 0, p, blk);
-				ec_ptrs(io, v->n, p, nblk);
-				for (c = 0; c < v->k; c++)
-					if (sp.cols & (1U << c))
-						ec_update(v->code, c, PAGE_SIZE,
-							  blk[c], nblk[c],
-							  blk + v->k);
-			}
-			/* Unread parity was not updated: leave it to rebuild. */
-			wr = (sp.cols | (pmask & ~unread)) & ~bad;
-			if (logged) {
-				if (ec_ppl_log(io, v->n, sp.cols & ~unread,
-					       wr & pmask & ~unread, false))
-					continue;
-				f |= REQ_FUA;
-			} else {
-				ec_ppl_unlogged(v);
-			}
-			werrs = ec_io_blocks(io, wr, REQ_OP_WRITE, f, true);
-			ret = 0;
+		rmw_cost += hweight32(pmask & ~w.unread) * np;
+		if (parity_ok && !(w.sp.cols & w.unread) && rmw_cost < rcw_cost)
+			ret = ec_write_rmw(io, &w);
+		else
+			ret = ec_write_rcw(io, &w);
+		if (ret != -EAGAIN)
 			break;
-		}
-
-		/* Reconstruct-write: all data in area 0, parity recomputed. */
-		rd = 0;
-		for (c = 0; c < v->k; c++)
-			if (ec_partial(io, &sp, c))
-				rd |= 1U << c;
-		ec_io_alloc(io, ec_mask(v->n));
-		ret = ec_read_decode(io, unread, rd);
-		if (ret == -EAGAIN)
-			continue;
-		if (ret)
-			goto out;
-		ec_copy_span(io, bio, a, &sp, 0, false);
-		for (p = io->p0; p < io->p1; p++) {
-			ec_ptrs(io, 0, p, blk);
-			ec_encode(v->code, PAGE_SIZE, (const u8 * const *)blk,
-				  blk + v->k);
-		}
-		wr = (sp.cols | pmask) & ~bad;
-		if (logged) {
-			if (ec_ppl_log(io, 0, sp.cols & ~unread,
-				       wr & pmask & ~unread, !rd))
-				continue;
-			f |= REQ_FUA;
-		} else {
-			ec_ppl_unlogged(v);
-		}
-		werrs = ec_io_blocks(io, wr, REQ_OP_WRITE, f, false);
-		ret = 0;
-		break;
 	}
 	if (tries > v->n)
 		ret = -EIO;
-	if (werrs) {
+	if (w.werrs) {
 		/* Acknowledge only once the failure is on record. */
 		ec_meta_commit(v);
 		if (ec_data_lost(v))

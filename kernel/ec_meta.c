@@ -134,127 +134,152 @@ static sector_t ec_sb_checkpoint(struct ec_vol *v, u64 cp, const char *what,
 	return cp;
 }
 
-int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
-{
-	struct dm_ec_sb *sbs, *ref = NULL;
-	unsigned long blank = 0, valid = 0, unreadable = 0;
-	const char *why = NULL;
-	struct page *page;
-	unsigned int i;
-	int ret = 0;
+/* What ec_meta_load() found on the members. */
+struct ec_found {
+	struct dm_ec_sb *sbs;		/* each member's newest valid copy */
+	struct dm_ec_sb *ref;		/* the newest of them (events) */
+	unsigned long blank, valid, unreadable;
+	unsigned int bad;		/* the member refused ... */
+	const char *why;		/* ... and why (NULL: msg says it) */
+};
 
-	sbs = kvcalloc(v->n, sizeof(*sbs), GFP_KERNEL);
-	page = alloc_page(GFP_KERNEL);
-	msg[0] = 0;
-	if (!sbs || !page) {
-		strscpy(msg, "ec: out of memory", msglen);
-		ret = -ENOMEM;
-		goto out;
-	}
+/* Read every present member's superblock; ref is the newest. */
+static int ec_meta_read(struct ec_vol *v, struct ec_found *f,
+			struct page *page, bool verbose)
+{
+	const char *why = NULL;
+	unsigned int i;
+	int ret;
 
 	for (i = 0; i < v->n; i++) {
 		if (!v->mem[i].dev)
 			continue;
-		ret = ec_sb_read(v->mem[i].dev->bdev, page, &sbs[i], &why);
+		ret = ec_sb_read(v->mem[i].dev->bdev, page, &f->sbs[i], &why);
 		if (ret == -EIO) {
 			/* A dead disk in the table: load with it failed. */
-			unreadable |= 1UL << i;
+			f->unreadable |= 1UL << i;
 			if (verbose)
 				DMWARN("member %u (%s) %s: failed", i,
 				       v->mem[i].dev->name, why);
 			continue;
 		}
-		if (ret < 0)
-			goto bad_member;
+		if (ret < 0) {
+			f->bad = i;
+			f->why = why;
+			return ret;
+		}
 		if (ret == SB_BLANK) {
-			blank |= 1UL << i;
+			f->blank |= 1UL << i;
 			continue;
 		}
-		valid |= 1UL << i;
-		if (!ref || le64_to_cpu(sbs[i].events) > le64_to_cpu(ref->events))
-			ref = &sbs[i];
+		f->valid |= 1UL << i;
+		if (!f->ref ||
+		    le64_to_cpu(f->sbs[i].events) > le64_to_cpu(f->ref->events))
+			f->ref = &f->sbs[i];
 	}
-	ret = 0;
+	return 0;
+}
 
-	if (!ref) {
-		/* A new volume: every present member is blank. */
-		for (i = 0; i < v->n; i++)
-			if (unreadable & (1UL << i))
-				set_bit(EC_MF_FAILED, &v->mem[i].flags);
-		if (ec_data_lost(v)) {
-			snprintf(msg, msglen,
-				 "ec: a new volume with %u of %u members missing: at most m = %u may be",
-				 (unsigned int)hweight_long(ec_bad_mask(v)), v->n, v->m);
-			ret = -EINVAL;
-			goto out;
-		}
-		v->formatted = true;
-		generate_random_uuid(v->array_uuid);
-		for (i = 0; i < v->n; i++)
-			generate_random_uuid(v->mem[i].uuid);
-		v->ctime = ktime_get_real_seconds();
-		v->events = 0;
-		v->sync.resync_cp = v->nosync ? (sector_t)-1 : 0;
-		v->sb_flags = v->nosync ? DM_EC_SB_F_SYNCED : 0;
-		v->sync.rebuild_cp = 0;
-		v->sync.resync_bitmap = false;
-		v->sync.rebuild_bitmap = false;
-		ec_bitmap_geometry(v);
-		goto out;
+/* A new volume: every present member is blank. */
+static int ec_meta_new(struct ec_vol *v, struct ec_found *f, char *msg,
+		       size_t msglen)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->n; i++)
+		if (f->unreadable & (1UL << i))
+			set_bit(EC_MF_FAILED, &v->mem[i].flags);
+	if (ec_data_lost(v)) {
+		snprintf(msg, msglen,
+			 "ec: a new volume with %u of %u members missing: at most m = %u may be",
+			 (unsigned int)hweight_long(ec_bad_mask(v)), v->n, v->m);
+		return -EINVAL;
 	}
+	v->formatted = true;
+	generate_random_uuid(v->array_uuid);
+	for (i = 0; i < v->n; i++)
+		generate_random_uuid(v->mem[i].uuid);
+	v->ctime = ktime_get_real_seconds();
+	v->events = 0;
+	v->sync.resync_cp = v->nosync ? (sector_t)-1 : 0;
+	v->sb_flags = v->nosync ? DM_EC_SB_F_SYNCED : 0;
+	v->sync.rebuild_cp = 0;
+	v->sync.resync_bitmap = false;
+	v->sync.rebuild_bitmap = false;
+	ec_bitmap_geometry(v);
+	return 0;
+}
 
-	/* Every formatted member must belong to the volume of ref. */
+/* A member refused: it is f->bad, for the reason f->why. */
+static int ec_meta_refuse(struct ec_found *f, unsigned int i, const char *why)
+{
+	f->bad = i;
+	f->why = why;
+	return -EINVAL;
+}
+
+/*
+ * Does every formatted member belong to ref's volume, in its own slot,
+ * with a layout this module can use; is every blank one to be rebuilt;
+ * is every readable member large enough for the data area?
+ */
+static int ec_meta_check(struct ec_vol *v, struct ec_found *f, char *msg,
+			 size_t msglen)
+{
+	const struct dm_ec_sb *ref = f->ref;
+	const char *why;
+	unsigned int i;
+
 	for (i = 0; i < v->n; i++) {
-		struct dm_ec_sb *sb = &sbs[i];
+		const struct dm_ec_sb *sb = &f->sbs[i];
 
-		if (!(valid & (1UL << i)))
+		if (!(f->valid & (1UL << i)))
 			continue;
-		if (memcmp(sb->array_uuid, ref->array_uuid, 16)) {
-			why = "belongs to another volume";
-			goto bad_member;
-		}
-		if (!ec_sb_geometry_ok(v, sb)) {
-			why = "has a different geometry (k, m or chunk_sectors)";
-			goto bad_member;
-		}
+		if (memcmp(sb->array_uuid, ref->array_uuid, 16))
+			return ec_meta_refuse(f, i, "belongs to another volume");
+		if (!ec_sb_geometry_ok(v, sb))
+			return ec_meta_refuse(f, i,
+					      "has a different geometry (k, m or chunk_sectors)");
 		why = ec_sb_layout_bad(v, sb, i);
 		if (why)
-			goto bad_member;
-		if (sb->data_sectors != ref->data_sectors) {
-			why = "has a data area size that differs from the other members'";
-			goto bad_member;
-		}
+			return ec_meta_refuse(f, i, why);
+		if (sb->data_sectors != ref->data_sectors)
+			return ec_meta_refuse(f, i,
+					      "has a data area size that differs from the other members'");
 		if (le32_to_cpu(sb->member_index) != i) {
 			snprintf(msg, msglen,
 				 "ec: member %u (%s) is member %u of its volume",
 				 i, v->mem[i].dev->name,
 				 le32_to_cpu(sb->member_index));
-			ret = -EINVAL;
-			goto out;
+			return -EINVAL;
 		}
 		if (memcmp(sb->member_uuid, ref->member_uuids[i], 16) &&
-		    !(v->rebuild_opt & (1UL << i))) {
-			why = "is not the member the volume recorded in this slot (use rebuild)";
-			goto bad_member;
-		}
+		    !(v->rebuild_opt & (1UL << i)))
+			return ec_meta_refuse(f, i,
+					      "is not the member the volume recorded in this slot (use rebuild)");
 	}
 	for (i = 0; i < v->n; i++) {
-		if ((blank & (1UL << i)) && !(v->rebuild_opt & (1UL << i))) {
+		if ((f->blank & (1UL << i)) && !(v->rebuild_opt & (1UL << i))) {
 			snprintf(msg, msglen,
 				 "ec: member %u (%s) is blank; add 'rebuild %u' to rebuild it",
 				 i, v->mem[i].dev->name, i);
-			ret = -EINVAL;
-			goto out;
+			return -EINVAL;
 		}
 	}
 	/* Blank members and members with a bad superblock alike. */
-	why = "is smaller than the volume's data area";
 	for (i = 0; i < v->n; i++)
-		if (v->mem[i].dev && !(unreadable & (1UL << i)) &&
+		if (v->mem[i].dev && !(f->unreadable & (1UL << i)) &&
 		    bdev_nr_sectors(v->mem[i].dev->bdev) - DM_EC_DATA_OFFSET <
 		    le64_to_cpu(ref->data_sectors))
-			goto bad_member;
+			return ec_meta_refuse(f, i,
+					      "is smaller than the volume's data area");
+	return 0;
+}
 
+/* The volume's geometry, counters and sync state, from ref. */
+static void ec_meta_adopt(struct ec_vol *v, const struct dm_ec_sb *ref,
+			  bool verbose)
+{
 	memcpy(v->array_uuid, ref->array_uuid, 16);
 	v->data_sectors = le64_to_cpu(ref->data_sectors);
 	if (le32_to_cpu(ref->region_sectors))
@@ -297,6 +322,17 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 	if (verbose && !(v->sb_flags & DM_EC_SB_F_CLEAN) &&
 	    (v->sb_flags & DM_EC_SB_F_SYNCED))
 		DMWARN("volume was not shut down cleanly: resyncing parity");
+}
+
+/*
+ * Each member's flags, from the state ref records for it, what its own
+ * superblock says and the table's rebuild options.
+ */
+static void ec_meta_members(struct ec_vol *v, const struct ec_found *f,
+			    bool verbose)
+{
+	const struct dm_ec_sb *ref = f->ref;
+	unsigned int i;
 
 	v->rebuild_new = 0;
 	for (i = 0; i < v->n; i++) {
@@ -306,13 +342,13 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 		clear_bit(EC_MF_REBUILD, &mb->flags);
 		clear_bit(EC_MF_FAILED, &mb->flags);
 
-		if (blank & (1UL << i))
+		if (f->blank & (1UL << i))
 			generate_random_uuid(mb->uuid);
 		else
 			memcpy(mb->uuid, ref->member_uuids[i], 16);
 		if (!mb->dev)
 			continue;
-		if (unreadable & (1UL << i)) {
+		if (f->unreadable & (1UL << i)) {
 			set_bit(EC_MF_FAILED, &mb->flags);
 			continue;
 		}
@@ -321,11 +357,11 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 			if (state == DM_EC_MEMBER_ACTIVE)
 				v->rebuild_new |= 1UL << i;
 			if (state != DM_EC_MEMBER_REBUILDING ||
-			    !(valid & (1UL << i)))
+			    !(f->valid & (1UL << i)))
 				v->sync.rebuild_cp = 0;
 			v->sync.rebuild_bitmap = false;
-			if (blank & (1UL << i) ||
-			    memcmp(sbs[i].member_uuid, ref->member_uuids[i], 16))
+			if (f->blank & (1UL << i) ||
+			    memcmp(f->sbs[i].member_uuid, ref->member_uuids[i], 16))
 				generate_random_uuid(mb->uuid);
 			set_bit(EC_MF_REBUILD, &mb->flags);
 		} else if (state == DM_EC_MEMBER_REBUILDING) {
@@ -344,17 +380,50 @@ int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
 			v->sync.rebuild_cp = 0;
 		}
 	}
+}
+
+/*
+ * Assembly: read the members' superblocks, refuse what does not belong
+ * together (msg names the member and why), and take the volume's state
+ * from the newest; blank members everywhere make a new volume.
+ */
+int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose)
+{
+	struct ec_found f = { };
+	struct page *page;
+	int ret;
+
+	f.sbs = kvcalloc(v->n, sizeof(*f.sbs), GFP_KERNEL);
+	page = alloc_page(GFP_KERNEL);
+	msg[0] = 0;
+	if (!f.sbs || !page) {
+		strscpy(msg, "ec: out of memory", msglen);
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = ec_meta_read(v, &f, page, verbose);
+	if (ret)
+		goto refuse;
+	if (!f.ref) {
+		ret = ec_meta_new(v, &f, msg, msglen);
+		goto out;
+	}
+	ret = ec_meta_check(v, &f, msg, msglen);
+	if (ret)
+		goto refuse;
+	ec_meta_adopt(v, f.ref, verbose);
+	ec_meta_members(v, &f, verbose);
 	goto out;
 
-bad_member:
-	snprintf(msg, msglen, "ec: member %u (%s) %s", i,
-		 v->mem[i].dev ? v->mem[i].dev->name : "-", why);
-	if (ret >= 0)
-		ret = -EINVAL;
+refuse:
+	if (f.why)
+		snprintf(msg, msglen, "ec: member %u (%s) %s", f.bad,
+			 v->mem[f.bad].dev ? v->mem[f.bad].dev->name : "-",
+			 f.why);
 out:
 	if (page)
 		__free_page(page);
-	kvfree(sbs);
+	kvfree(f.sbs);
 	return ret;
 }
 

@@ -143,48 +143,115 @@ static int ec_parse_opts(struct ec_vol *v, struct dm_target *ti,
 	return 0;
 }
 
+/* The geometry: <k> <m> <chunk_sectors> <#opt_args>, and the count of devices. */
+static int ec_parse_geometry(struct dm_target *ti, unsigned int argc,
+			     char **argv, unsigned int *k, unsigned int *m,
+			     unsigned int *chunk, unsigned int *nopt)
+{
+	if (argc < 4) {
+		ti->error = "ec: too few arguments: <k> <m> <chunk_sectors> <#opt_args> ...";
+		return -EINVAL;
+	}
+	if (ec_parse_uint(argv[0], k) || *k < 1 || *k > EC_MAX_K) {
+		ec_err(ti, "ec: k %s is not a number in 1..%u", argv[0], EC_MAX_K);
+		return -EINVAL;
+	}
+	if (ec_parse_uint(argv[1], m) || *m < 1 || *m > EC_MAX_M) {
+		ec_err(ti, "ec: m %s is not a number in 1..%u", argv[1], EC_MAX_M);
+		return -EINVAL;
+	}
+	if (*k + *m > EC_MAX_N) {
+		ec_err(ti, "ec: k + m = %u is more than %u", *k + *m, EC_MAX_N);
+		return -EINVAL;
+	}
+	if (ec_parse_uint(argv[2], chunk) || !is_power_of_2(*chunk) ||
+	    *chunk < 8 || *chunk > 8192) {
+		ec_err(ti, "ec: chunk_sectors %s is not a power of two in 8..8192",
+		       argv[2]);
+		return -EINVAL;
+	}
+	if (ec_parse_uint(argv[3], nopt) || *nopt > argc - 4) {
+		ec_err(ti, "ec: #opt_args %s is not a number of the arguments that follow",
+		       argv[3]);
+		return -EINVAL;
+	}
+	if (argc - 4 - *nopt != *k + *m) {
+		ec_err(ti, "ec: %u member devices given, k + m = %u needed",
+		       argc - 4 - *nopt, *k + *m);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Open the member devices (argv: one per slot, "-" for a missing one):
+ * each at most once and large enough for one chunk of data. *min_size is
+ * the smallest.
+ */
+static int ec_open_members(struct ec_vol *v, struct dm_target *ti,
+			   char **argv, sector_t *min_size)
+{
+	unsigned int i, j, missing = 0;
+	int ret;
+
+	*min_size = 0;
+	for (i = 0; i < v->n; i++) {
+		struct ec_member *mb = &v->mem[i];
+		sector_t size;
+
+		atomic_set(&mb->read_errors, 0);
+		atomic_set(&mb->write_errors, 0);
+		if (!strcmp(argv[i], "-")) {
+			set_bit(EC_MF_MISSING, &mb->flags);
+			missing++;
+			continue;
+		}
+		ret = dm_get_device(ti, argv[i], dm_table_get_mode(ti->table),
+				    &mb->dev);
+		if (ret) {
+			ec_err(ti, "ec: member %u: cannot open device %s", i,
+			       argv[i]);
+			return ret;
+		}
+		for (j = 0; j < i; j++) {
+			if (v->mem[j].dev &&
+			    v->mem[j].dev->bdev->bd_dev == mb->dev->bdev->bd_dev) {
+				ec_err(ti, "ec: member %u: device %s is already member %u",
+				       i, argv[i], j);
+				return -EINVAL;
+			}
+		}
+		size = bdev_nr_sectors(mb->dev->bdev);
+		if (size < DM_EC_DATA_OFFSET + v->chunk_sectors) {
+			ec_err(ti, "ec: member %u: device %s is too small: %llu sectors, at least %llu needed",
+			       i, argv[i], (unsigned long long)size,
+			       (unsigned long long)DM_EC_DATA_OFFSET +
+			       v->chunk_sectors);
+			return -EINVAL;
+		}
+		if (!*min_size || size < *min_size)
+			*min_size = size;
+	}
+	if (missing == v->n) {
+		ti->error = "ec: no member device is present";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * <k> <m> <chunk_sectors> <#opt_args> [<opt_arg>...] <dev_0> ... <dev_{n-1}>
  */
 static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 {
-	unsigned int k, m, chunk, nopt, i, j, missing = 0;
-	sector_t min_size = 0;
+	unsigned int k, m, chunk, nopt, i;
+	sector_t min_size;
 	struct ec_vol *v;
 	int ret;
 
-	if (argc < 4) {
-		ti->error = "ec: too few arguments: <k> <m> <chunk_sectors> <#opt_args> ...";
-		return -EINVAL;
-	}
-	if (ec_parse_uint(argv[0], &k) || k < 1 || k > EC_MAX_K) {
-		ec_err(ti, "ec: k %s is not a number in 1..%u", argv[0], EC_MAX_K);
-		return -EINVAL;
-	}
-	if (ec_parse_uint(argv[1], &m) || m < 1 || m > EC_MAX_M) {
-		ec_err(ti, "ec: m %s is not a number in 1..%u", argv[1], EC_MAX_M);
-		return -EINVAL;
-	}
-	if (k + m > EC_MAX_N) {
-		ec_err(ti, "ec: k + m = %u is more than %u", k + m, EC_MAX_N);
-		return -EINVAL;
-	}
-	if (ec_parse_uint(argv[2], &chunk) || !is_power_of_2(chunk) ||
-	    chunk < 8 || chunk > 8192) {
-		ec_err(ti, "ec: chunk_sectors %s is not a power of two in 8..8192",
-		       argv[2]);
-		return -EINVAL;
-	}
-	if (ec_parse_uint(argv[3], &nopt) || nopt > argc - 4) {
-		ec_err(ti, "ec: #opt_args %s is not a number of the arguments that follow",
-		       argv[3]);
-		return -EINVAL;
-	}
-	if (argc - 4 - nopt != k + m) {
-		ec_err(ti, "ec: %u member devices given, k + m = %u needed",
-		       argc - 4 - nopt, k + m);
-		return -EINVAL;
-	}
+	ret = ec_parse_geometry(ti, argc, argv, &k, &m, &chunk, &nopt);
+	if (ret)
+		return ret;
 
 	v = kzalloc(sizeof(*v), GFP_KERNEL);
 	if (!v) {
@@ -210,50 +277,9 @@ static int __ec_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (ret)
 		goto bad;
 
-	argv += 4 + nopt;
-	for (i = 0; i < v->n; i++) {
-		struct ec_member *mb = &v->mem[i];
-		sector_t size;
-
-		atomic_set(&mb->read_errors, 0);
-		atomic_set(&mb->write_errors, 0);
-		if (!strcmp(argv[i], "-")) {
-			set_bit(EC_MF_MISSING, &mb->flags);
-			missing++;
-			continue;
-		}
-		ret = dm_get_device(ti, argv[i], dm_table_get_mode(ti->table),
-				    &mb->dev);
-		if (ret) {
-			ec_err(ti, "ec: member %u: cannot open device %s", i,
-			       argv[i]);
-			goto bad;
-		}
-		for (j = 0; j < i; j++) {
-			if (v->mem[j].dev &&
-			    v->mem[j].dev->bdev->bd_dev == mb->dev->bdev->bd_dev) {
-				ec_err(ti, "ec: member %u: device %s is already member %u",
-				       i, argv[i], j);
-				ret = -EINVAL;
-				goto bad;
-			}
-		}
-		size = bdev_nr_sectors(mb->dev->bdev);
-		if (size < DM_EC_DATA_OFFSET + chunk) {
-			ec_err(ti, "ec: member %u: device %s is too small: %llu sectors, at least %llu needed",
-			       i, argv[i], (unsigned long long)size,
-			       (unsigned long long)DM_EC_DATA_OFFSET + chunk);
-			ret = -EINVAL;
-			goto bad;
-		}
-		if (!min_size || size < min_size)
-			min_size = size;
-	}
-	if (missing == v->n) {
-		ti->error = "ec: no member device is present";
-		ret = -EINVAL;
+	ret = ec_open_members(v, ti, argv + 4 + nopt, &min_size);
+	if (ret)
 		goto bad;
-	}
 	v->data_sectors = round_down(min_size - DM_EC_DATA_OFFSET, chunk);
 
 	/*
