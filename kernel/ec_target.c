@@ -6,13 +6,9 @@
 #include <linux/blkdev.h>
 #include <linux/log2.h>
 #include <linux/sched/mm.h>
+#include <uapi/linux/dm-ec-table.h>
 #include "dm-ec.h"
 
-#define EC_OPT_REBUILD		"rebuild"
-#define EC_OPT_NOSYNC		"nosync"
-#define EC_OPT_RATE		"max_rebuild_rate"
-#define EC_OPT_REGION		"region_size"
-#define EC_OPT_NOPPL		"noppl"
 #define EC_DEFAULT_REGION	8192	/* 4 MiB of member space per bit */
 
 static void ec_meta_work(struct work_struct *w)
@@ -88,17 +84,17 @@ static int ec_parse_opts(struct ec_vol *v, struct dm_target *ti,
 	for (i = 0; i < argc; i++) {
 		const char *key = argv[i];
 
-		if (!strcasecmp(key, EC_OPT_NOSYNC)) {
+		if (!strcasecmp(key, DM_EC_OPT_NOSYNC)) {
 			v->nosync = true;
 			continue;
 		}
-		if (!strcasecmp(key, EC_OPT_NOPPL)) {
+		if (!strcasecmp(key, DM_EC_OPT_NOPPL)) {
 			v->noppl = true;
 			continue;
 		}
-		if (strcasecmp(key, EC_OPT_REBUILD) &&
-		    strcasecmp(key, EC_OPT_RATE) &&
-		    strcasecmp(key, EC_OPT_REGION)) {
+		if (strcasecmp(key, DM_EC_OPT_REBUILD) &&
+		    strcasecmp(key, DM_EC_OPT_RATE) &&
+		    strcasecmp(key, DM_EC_OPT_REGION)) {
 			ec_err(ti, "ec: unknown optional argument %s", key);
 			return -EINVAL;
 		}
@@ -112,7 +108,7 @@ static int ec_parse_opts(struct ec_vol *v, struct dm_target *ti,
 			       argv[i]);
 			return -EINVAL;
 		}
-		if (!strcasecmp(key, EC_OPT_REBUILD)) {
+		if (!strcasecmp(key, DM_EC_OPT_REBUILD)) {
 			if (val >= v->n) {
 				ec_err(ti, "ec: rebuild %u: index out of range 0..%u",
 				       val, v->n - 1);
@@ -128,7 +124,7 @@ static int ec_parse_opts(struct ec_vol *v, struct dm_target *ti,
 				       v->m);
 				return -EINVAL;
 			}
-		} else if (!strcasecmp(key, EC_OPT_RATE)) {
+		} else if (!strcasecmp(key, DM_EC_OPT_RATE)) {
 			v->max_rebuild_rate = val;
 		} else {
 			if (!is_power_of_2(val) || val < 8) {
@@ -165,7 +161,7 @@ static int ec_parse_geometry(struct dm_target *ti, unsigned int argc,
 		return -EINVAL;
 	}
 	if (ec_parse_uint(argv[2], chunk) || !is_power_of_2(*chunk) ||
-	    *chunk < 8 || *chunk > 8192) {
+	    *chunk < DM_EC_CHUNK_MIN || *chunk > DM_EC_CHUNK_MAX) {
 		ec_err(ti, "ec: chunk_sectors %s is not a power of two in 8..8192",
 		       argv[2]);
 		return -EINVAL;
@@ -428,15 +424,15 @@ static void ec_status(struct dm_target *ti, status_type_t type,
 		DMEMIT("%u %u %u %u", v->k, v->m, v->chunk_sectors, nopt);
 		for (i = 0; i < v->n; i++)
 			if (rebuilding & (1UL << i))
-				DMEMIT(" %s %u", EC_OPT_REBUILD, i);
+				DMEMIT(" %s %u", DM_EC_OPT_REBUILD, i);
 		if (v->nosync)
-			DMEMIT(" %s", EC_OPT_NOSYNC);
+			DMEMIT(" %s", DM_EC_OPT_NOSYNC);
 		if (v->max_rebuild_rate)
-			DMEMIT(" %s %u", EC_OPT_RATE, v->max_rebuild_rate);
+			DMEMIT(" %s %u", DM_EC_OPT_RATE, v->max_rebuild_rate);
 		if (v->region_set)
-			DMEMIT(" %s %u", EC_OPT_REGION, v->region_sectors);
+			DMEMIT(" %s %u", DM_EC_OPT_REGION, v->region_sectors);
 		if (v->noppl)
-			DMEMIT(" %s", EC_OPT_NOPPL);
+			DMEMIT(" %s", DM_EC_OPT_NOPPL);
 		for (i = 0; i < v->n; i++) {
 			if (v->mem[i].dev)
 				DMEMIT(" %u:%u", MAJOR(v->mem[i].dev->bdev->bd_dev),
@@ -657,7 +653,7 @@ static void ec_resume(struct dm_target *ti)
 }
 
 static struct target_type ec_target = {
-	.name = "ec",
+	.name = DM_EC_TARGET_NAME,
 	.version = {1, 0, 0},
 	.module = THIS_MODULE,
 	.ctr = ec_ctr,

@@ -49,8 +49,17 @@ NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 DM_LIBS = $(shell pkg-config --libs devmapper)
 
-$(UB)/ecctl: user/ecctl.c $(UB)/libec.a include/uapi/linux/dm-ec.h include/uapi/linux/dm-ec-format.h
-	$(UCC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $< $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
+# ecctl: user/ecctl/, one file per concern (ecctl.h lists them)
+ECCTL_SRC := $(wildcard user/ecctl/*.c)
+ECCTL_DEPS := $(wildcard user/ecctl/*.h) user/libec.h $(wildcard include/uapi/linux/*.h)
+ECCTL_OBJ := $(patsubst %.c,$(UB)/%.o,$(ECCTL_SRC))
+
+$(UB)/user/ecctl/%.o: user/ecctl/%.c $(ECCTL_DEPS)
+	@mkdir -p $(dir $@)
+	$(UCC) $(UCFLAGS) $(NL_CFLAGS) -c -o $@ $<
+
+$(UB)/ecctl: $(ECCTL_OBJ) $(UB)/libec.a
+	$(UCC) $(UCFLAGS) -o $@ $(ECCTL_OBJ) $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
 
 $(B)/tests/nlfuzz: tests/kernel/nlfuzz.c include/uapi/linux/dm-ec.h
 	@mkdir -p $(dir $@)
@@ -60,21 +69,22 @@ $(B)/tests/lwreplay: tests/kernel/lwreplay.c
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) -o $@ $<
 
-# tests/user: ecctl and its unit test (user/ecctl.c compiled in, a fake
-# libdevmapper instead of the real one) with AddressSanitizer and UBSan
-# when the compiler has them.
+# tests/user: ecctl and its unit test (every ecctl file but ecctl.c, a
+# fake libdevmapper instead of the real one) with AddressSanitizer and
+# UBSan when the compiler has them.
 USAN := $(shell echo 'int main(void) { return 0; }' | \
 	  $(UCC) -fsanitize=address,undefined -x c -o /dev/null - 2>/dev/null && \
 	  echo -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	  -fno-omit-frame-pointer)
 
-$(B)/tests/ecctl-san: user/ecctl.c $(UB)/libec.a include/uapi/linux/dm-ec.h include/uapi/linux/dm-ec-format.h
+$(B)/tests/ecctl-san: $(ECCTL_SRC) $(ECCTL_DEPS) $(UB)/libec.a
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) $(USAN) $(NL_CFLAGS) -o $@ $< $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
+	$(UCC) $(UCFLAGS) $(USAN) $(NL_CFLAGS) -o $@ $(ECCTL_SRC) $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
 
-$(B)/tests/ecctl_unit: tests/user/ecctl_unit.c user/ecctl.c $(UB)/libec.a include/uapi/linux/dm-ec.h include/uapi/linux/dm-ec-format.h
+$(B)/tests/ecctl_unit: tests/user/ecctl_unit.c $(ECCTL_SRC) $(ECCTL_DEPS) $(UB)/libec.a
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) $(USAN) -Wno-format-truncation $(NL_CFLAGS) -o $@ $< $(UB)/libec.a $(NL_LIBS) -pthread
+	$(UCC) $(UCFLAGS) $(USAN) -Wno-format-truncation $(NL_CFLAGS) -Iuser/ecctl -o $@ $< \
+		$(filter-out user/ecctl/ecctl.c,$(ECCTL_SRC)) $(UB)/libec.a $(NL_LIBS) -pthread
 
 .PHONY: user-tests
 user-tests: $(B)/tests/ecctl-san $(B)/tests/ecctl_unit

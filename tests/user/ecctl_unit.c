@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ecctl_unit: ecctl's handling of what the kernel hands it, without a
- * kernel. user/ecctl.c is compiled into this program (its main renamed),
- * so the tests call its static parsers directly: generic netlink replies
+ * kernel. ecctl's files but user/ecctl/ecctl.c (main) are linked into
+ * this program, so the tests call its parsers (user/ecctl/ecctl.h) directly: generic netlink replies
  * and events built here with libnl (wrong types, lengths, ranges, strings
  * without their NUL, invalid UTF-8), member arguments, and reload() against
  * a fake libdevmapper defined below (crafted tables, a resume that fails).
@@ -15,10 +15,8 @@
  *
  * usage: ecctl_unit OUTDIR
  */
-#define main ecctl_main
-#include "../../user/ecctl.c"
-#undef main
-
+#include "ecctl.h"
+#include <libdevmapper.h>
 #include <sys/wait.h>
 
 static const char *outdir;
@@ -771,7 +769,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	outdir = argv[1];
-	cur_cmd = &cmds[0];
+	static const struct cmd unit_cmd = { "unit", NULL, "", "ecctl_unit" };
+
+	cur_cmd = &unit_cmd;
 	run("reply_valid", t_reply_valid);
 	run("reply_big_km", t_reply_big_km);
 	run("reply_km_bounds", t_reply_km_bounds);

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ecctl: create and remove.
+ */
+#include <libdevmapper.h>
+#include "ecctl.h"
+
+/*
+ * The volume's length in sectors: k times the data area of the smallest
+ * member present ('-' is a missing one). 0 (said) if a member cannot be
+ * used or none is present.
+ */
+static uint64_t create_len(const char *name, char **devs, unsigned int ndev,
+			   unsigned int k, unsigned int chunk)
+{
+	uint64_t min = 0, sz;
+	unsigned int i;
+
+	for (i = 0; i < ndev; i++) {
+		int e;
+
+		if (!strcmp(devs[i], "-"))
+			continue;
+		e = block_size(devs[i], &sz);
+		if (e) {
+			err("%s: %s", devs[i], strerror(-e));
+			return 0;
+		}
+		if (sz < DATA_OFFSET + chunk) {
+			err("%s: too small: %" PRIu64 " sectors, at least %u needed",
+			    devs[i], sz, DATA_OFFSET + chunk);
+			return 0;
+		}
+		if (!min || sz < min)
+			min = sz;
+	}
+	if (!min) {
+		err("%s: no member device is present", name);
+		return 0;
+	}
+	return (uint64_t)k * ((min - DATA_OFFSET) / chunk * chunk);
+}
+
+int cmd_create(int argc, char **argv)
+{
+	const char *ks = NULL, *ms = NULL, *cs = NULL;
+	bool nosync = false, is_ec;
+	const struct opt opts[] = {
+		OPT_ARG(NULL, 'k', &ks), OPT_ARG(NULL, 'm', &ms),
+		OPT_ARG("chunk", 'c', &cs), OPT_FLAG("nosync", 0, &nosync), OPT_END
+	};
+	struct ec_table t = { .k = 10, .m = 4, .chunk = 8192 };
+	unsigned long long v;
+	uint64_t len, sz;
+	char params[8192], dummy[16];
+	const char *name;
+	unsigned int i;
+	int rc;
+
+	rc = parse_opts(argc, argv, opts);
+	if (rc >= 0)
+		return rc;
+	if (ks && (parse_num(ks, NULL, LIBEC_MAX_K, &v) || v < 1))
+		return usage_err("-k %s: not a number in 1..%u", ks, LIBEC_MAX_K);
+	if (ks)
+		t.k = v;
+	if (ms && (parse_num(ms, NULL, LIBEC_MAX_M, &v) || v < 1))
+		return usage_err("-m %s: not a number in 1..%u", ms, LIBEC_MAX_M);
+	if (ms)
+		t.m = v;
+	if (cs && (parse_size_sectors(cs, &t.chunk) ||
+		   t.chunk < DM_EC_CHUNK_MIN || t.chunk > DM_EC_CHUNK_MAX ||
+		   (t.chunk & (t.chunk - 1))))
+		return usage_err("--chunk %s: not a power of two from 4K to 4M", cs);
+	if (argc - optind < 2)
+		return usage_err("a name and k+m member devices are needed");
+	name = argv[optind++];
+	t.ndev = argc - optind;
+	if (t.k + t.m > LIBEC_MAX_N)
+		return usage_err("k + m = %u is more than %u", t.k + t.m, LIBEC_MAX_N);
+	if (t.ndev != t.k + t.m)
+		return usage_err("%u devices given, k + m = %u needed", t.ndev,
+				 t.k + t.m);
+	if (strlen(name) >= DM_EC_NAME_MAX || strchr(name, '/'))
+		return usage_err("%s: not a valid device-mapper name", name);
+	for (i = 0; i < t.ndev; i++) {
+		if (has_space(argv[optind + i]))
+			return usage_err("'%s': a device path with white space cannot go in a table line",
+					 argv[optind + i]);
+		t.dev[i] = argv[optind + i];
+	}
+
+	len = create_len(name, argv + optind, t.ndev, t.k, t.chunk);
+	if (!len)
+		return 1;
+	if (dm_get_table(name, &sz, dummy, sizeof(dummy), &is_ec) == 0) {
+		err("%s: a device-mapper device of that name exists", name);
+		return 1;
+	}
+	if (nosync)
+		t.opt[t.nopt++] = DM_EC_OPT_NOSYNC;
+	if (table_format(&t, params, sizeof(params), name))
+		return 1;
+	if (dm_do(DM_DEVICE_CREATE, name, len, params, true)) {
+		err("%s: cannot create the volume (the kernel log says why)", name);
+		return 1;
+	}
+	printf("%s: created, %u+%u, chunk %u sectors, %" PRIu64 " sectors\n",
+	       name, t.k, t.m, t.chunk, len);
+	return 0;
+}
+
+int cmd_remove(int argc, char **argv)
+{
+	const struct opt opts[] = { OPT_END };
+	char params[8192];
+	const char *name;
+	uint64_t len;
+	int rc;
+
+	rc = parse_opts(argc, argv, opts);
+	if (rc >= 0)
+		return rc;
+	if (argc - optind != 1)
+		return usage_err("one volume name is needed");
+	name = argv[optind];
+	if (check_ec(name, &len, params, sizeof(params)))
+		return 1;
+	if (dm_do(DM_DEVICE_REMOVE, name, 0, NULL, true)) {
+		err("%s: cannot remove the volume (in use?)", name);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ecctl: administer dm-ec volumes. This file: the command table, help
+ * and main; ecctl.h says which file does what.
+ *
+ * Volumes are created, removed and reloaded through libdevmapper; queries,
+ * actions and events go through the "dm_ec" generic netlink family
+ * (include/uapi/linux/dm-ec.h); examine and recover read the members
+ * directly and need no kernel module. See Documentation/ecctl.8.
+ */
+#include <libdevmapper.h>
+#include "ecctl.h"
+
+static int cmd_help(int argc, char **argv);
+
+static const struct cmd cmds[] = {
+	{ "create", cmd_create, "<name> [-k 10] [-m 4] [-c|--chunk 4M] [--nosync] <dev>...",
+	  "create a volume of k data + m parity members (k+m devices, '-' for a missing one)" },
+	{ "remove", cmd_remove, "<name>", "remove a volume" },
+	{ "status", cmd_status, "[<name>] [--json]",
+	  "show volumes in detail; exit 0 healthy, 3 degraded, 4 data lost" },
+	{ "list", cmd_list, "[--json]", "one line per volume" },
+	{ "monitor", cmd_monitor, "[--json]",
+	  "print events (failures, sync progress) until interrupted" },
+	{ "fail", cmd_fail, "<name> <idx|dev>", "mark a member failed" },
+	{ "replace", cmd_replace, "<name> <idx|dev> <new-dev> [--wait]",
+	  "put a new device in a member's slot and rebuild it" },
+	{ "rebuild", cmd_rebuild, "<name> [--wait]",
+	  "re-add failed members still present and rebuild; resume frozen work" },
+	{ "scrub", cmd_scrub, "<name> [--repair] [--wait]",
+	  "check parity (count mismatches) or repair it" },
+	{ "examine", cmd_examine, "<dev> [--json]",
+	  "print a member's superblock (no module needed)" },
+	{ "recover", cmd_recover, "-o <image> <dev>...",
+	  "rebuild the volume's data into an image offline (no module needed)" },
+	{ "help", cmd_help, "[<command>]", "show help" },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void usage(FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "usage: %s <command> [<args>]\n\ncommands:\n", prog);
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].args);
+	fprintf(f, "\n'%s <command> --help' describes a command. Exit status: 0 success,\n"
+		"1 error, 2 usage error; status: 3 degraded, 4 data lost.\n", prog);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	unsigned int i;
+
+	if (argc > 1) {
+		for (i = 0; i < NCMDS; i++)
+			if (!strcmp(argv[1], cmds[i].name))
+				return usage_cmd(&cmds[i], stdout), 0;
+		fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(1, argv);
+	if (!strcmp(argv[1], "--version")) {
+		printf("ecctl 1.0.0 (dm_ec netlink version %d)\n", DM_EC_GENL_VERSION);
+		return 0;
+	}
+	for (i = 0; i < NCMDS; i++) {
+		if (strcmp(argv[1], cmds[i].name))
+			continue;
+		cur_cmd = &cmds[i];
+		optind = 1;
+		opterr = 1;
+		dm_log_init_verbose(0);
+		return cmds[i].fn(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ecctl: examine; superblocks read from a member and checked.
+ */
+#include "ecctl.h"
+
+
+static uint32_t sb_crc(const struct dm_ec_sb *sb)
+{
+	return libec_crc32c(0, sb, offsetof(struct dm_ec_sb, crc));
+}
+
+/*
+ * Nothing read from a member is trusted: every field that sizes, indexes
+ * or places anything is checked as the kernel checks it.
+ */
+static void sb_check(struct sb_read *r)
+{
+	const struct dm_ec_sb *sb = &r->sb;
+	unsigned int k = le32toh(sb->k), m = le32toh(sb->m);
+	unsigned int idx = le32toh(sb->member_index);
+	unsigned int chunk = le32toh(sb->chunk_sectors);
+	uint64_t doff = le64toh(sb->data_offset), ds = le64toh(sb->data_sectors);
+	char *w = r->whybuf;
+	size_t wl = sizeof(r->whybuf);
+
+	r->valid = false;
+	r->why = w;
+	if (le64toh(sb->magic) != DM_EC_SB_MAGIC)
+		r->why = "no dm-ec superblock (bad magic)";
+	else if (sb_crc(sb) != le32toh(sb->crc))
+		r->why = "checksum mismatch";
+	else if (le32toh(sb->version) != DM_EC_SB_VERSION)
+		snprintf(w, wl, "unsupported version %u", le32toh(sb->version));
+	else if (k < 1 || k > LIBEC_MAX_K)
+		snprintf(w, wl, "impossible geometry: k %u is not in 1..%u", k,
+			 LIBEC_MAX_K);
+	else if (m < 1 || m > LIBEC_MAX_M)
+		snprintf(w, wl, "impossible geometry: m %u is not in 1..%u", m,
+			 LIBEC_MAX_M);
+	else if (k + m > LIBEC_MAX_N)
+		snprintf(w, wl, "impossible geometry: k + m = %u is more than %u",
+			 k + m, LIBEC_MAX_N);
+	else if (idx >= k + m)
+		snprintf(w, wl, "member_index %u is not below k + m = %u", idx,
+			 k + m);
+	else if (chunk < 8 || chunk > 8192 || (chunk & (chunk - 1)))
+		snprintf(w, wl, "chunk_sectors %u is not a power of two in 8..8192",
+			 chunk);
+	else if (doff != DATA_OFFSET)
+		snprintf(w, wl, "data_offset %" PRIu64 " is not %u", doff,
+			 DATA_OFFSET);
+	else if (!ds || ds % chunk)
+		snprintf(w, wl, "data_sectors %" PRIu64 " is not a whole number of chunks",
+			 ds);
+	else if (ds > ((INT64_MAX >> 9) - DATA_OFFSET) / k)
+		snprintf(w, wl, "data_sectors %" PRIu64 " is too large", ds);
+	else
+		r->valid = true;
+}
+
+/* Both copies; returns the index of the better valid copy, or -1. */
+int sb_load(int fd, struct sb_read r[2])
+{
+	int i, best = -1;
+
+	for (i = 0; i < 2; i++) {
+		off_t off = (i ? DM_EC_SB1_SECTOR : DM_EC_SB0_SECTOR) * 512LL;
+		ssize_t n = pread(fd, &r[i].sb, sizeof(r[i].sb), off);
+
+		if (n != (ssize_t)sizeof(r[i].sb)) {
+			r[i].valid = false;
+			r[i].why = n < 0 ? strerror(errno) : "short read";
+			continue;
+		}
+		sb_check(&r[i]);
+		if (r[i].valid && (best < 0 || le64toh(r[i].sb.events) >
+					       le64toh(r[best].sb.events)))
+			best = i;
+	}
+	return best;
+}
+
+const char *sb_mstate(uint8_t s)
+{
+	switch (s) {
+	case DM_EC_MEMBER_ACTIVE: return "active";
+	case DM_EC_MEMBER_FAILED: return "failed";
+	case DM_EC_MEMBER_REBUILDING: return "rebuilding";
+	case DM_EC_MEMBER_MISSING: return "missing";
+	}
+	return "unknown";
+}
+
+static char sb_mchar(uint8_t s)
+{
+	switch (s) {
+	case DM_EC_MEMBER_ACTIVE: return 'A';
+	case DM_EC_MEMBER_FAILED: return 'D';
+	case DM_EC_MEMBER_REBUILDING: return 'a';
+	case DM_EC_MEMBER_MISSING: return '-';
+	}
+	return '?';
+}
+
+int cmd_examine(int argc, char **argv)
+{
+	struct sb_read r[2];
+	const struct dm_ec_sb *sb;
+	bool json = false;
+	const struct opt opts[] = { OPT_FLAG("json", 0, &json), OPT_END };
+	char au[40], mu[40], ct[40], ut[40], size[32];
+	unsigned int k, m, n, i, idx;
+	uint32_t fl;
+	const char *dev;
+	int c, fd, best;
+	uint64_t rc, bc, ds;
+
+	c = parse_opts(argc, argv, opts);
+	if (c >= 0)
+		return c;
+	if (argc - optind != 1)
+		return usage_err("one device is needed");
+	dev = argv[optind];
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err("%s: %s", dev, strerror(errno));
+		return 1;
+	}
+	best = sb_load(fd, r);
+	close(fd);
+	if (best < 0) {
+		err("%s: no valid dm-ec superblock (copy 0: %s, copy 1: %s)", dev,
+		    r[0].why, r[1].why);
+		return 1;
+	}
+	sb = &r[best].sb;
+	k = le32toh(sb->k);
+	m = le32toh(sb->m);
+	n = k + m;
+	idx = le32toh(sb->member_index);
+	fl = le32toh(sb->flags);
+	ds = le64toh(sb->data_sectors);
+	rc = le64toh(sb->resync_cp);
+	bc = le64toh(sb->rebuild_cp);
+	uuid_str(sb->array_uuid, au);
+	uuid_str(sb->member_uuid, mu);
+	fmt_time(le64toh(sb->ctime), ct, sizeof(ct));
+	fmt_time(le64toh(sb->utime), ut, sizeof(ut));
+	human_size(ds * 512 * k, size, sizeof(size));
+
+	if (json) {
+		printf("{\"device\": ");
+		json_str(stdout, dev);
+		printf(", \"superblock_copies\": [%s, %s], \"copy_used\": %d",
+		       r[0].valid ? "true" : "false", r[1].valid ? "true" : "false",
+		       best);
+		printf(", \"version\": %u, \"array_uuid\": \"%s\", \"member_uuid\": \"%s\"",
+		       le32toh(sb->version), au, mu);
+		printf(", \"member_index\": %u, \"k\": %u, \"m\": %u"
+		       ", \"chunk_sectors\": %u", idx, k, m,
+		       le32toh(sb->chunk_sectors));
+		printf(", \"data_offset\": %" PRIu64 ", \"data_sectors\": %" PRIu64
+		       ", \"max_volume_sectors\": %" PRIu64,
+		       (uint64_t)le64toh(sb->data_offset), ds, ds * k);
+		printf(", \"events\": %" PRIu64 ", \"ctime\": \"%s\", \"utime\": \"%s\"",
+		       (uint64_t)le64toh(sb->events), ct, ut);
+		printf(", \"clean\": %s, \"synced\": %s",
+		       fl & DM_EC_SB_F_CLEAN ? "true" : "false",
+		       fl & DM_EC_SB_F_SYNCED ? "true" : "false");
+		printf(", \"resync_cp\": %" PRIu64 ", \"rebuild_cp\": %" PRIu64,
+		       rc, bc);
+		printf(", \"region_sectors\": %u", le32toh(sb->region_sectors));
+		printf(", \"members\": [");
+		for (i = 0; i < n; i++) {
+			uuid_str(sb->member_uuids[i], mu);
+			printf("%s{\"index\": %u, \"uuid\": \"%s\", \"state\": \"%s\"}",
+			       i ? ", " : "", i, mu, sb_mstate(sb->member_state[i]));
+		}
+		printf("]}\n");
+		return 0;
+	}
+	printf("%s:\n", dev);
+	printf("        superblock: version %u, copy 0 %s, copy 1 %s\n",
+	       le32toh(sb->version), r[0].valid ? "valid" : r[0].why,
+	       r[1].valid ? "valid" : r[1].why);
+	printf("        array uuid: %s\n", au);
+	printf("       member uuid: %s\n", mu);
+	printf("      member index: %u of %u\n", idx, n);
+	printf("          geometry: %u+%u, chunk %u sectors\n", k, m,
+	       le32toh(sb->chunk_sectors));
+	printf("         data area: %" PRIu64 " sectors at sector %" PRIu64
+	       " (volume up to %s)\n", ds, (uint64_t)le64toh(sb->data_offset),
+	       size);
+	printf("            events: %" PRIu64 "\n", (uint64_t)le64toh(sb->events));
+	printf("           created: %s\n", ct);
+	printf("           updated: %s\n", ut);
+	printf("             state: %s, %s\n",
+	       fl & DM_EC_SB_F_CLEAN ? "clean" : "active or not shut down cleanly",
+	       fl & DM_EC_SB_F_SYNCED ? "synced" : "initial sync not complete");
+	if (!(fl & DM_EC_SB_F_SYNCED))
+		printf("         resync at: sector %" PRIu64 "\n", rc);
+	if (bc)
+		printf("        rebuild at: sector %" PRIu64 "\n", bc);
+	printf("           members: ");
+	for (i = 0; i < n; i++)
+		putchar(sb_mchar(sb->member_state[i]));
+	printf("\n");
+	for (i = 0; i < n; i++) {
+		uuid_str(sb->member_uuids[i], mu);
+		printf("      %5u %-10s %s%s\n", i, sb_mstate(sb->member_state[i]),
+		       mu, i == idx ? "  <- this device" : "");
+	}
+	return 0;
+}
