@@ -103,18 +103,117 @@ static char sb_mchar(uint8_t s)
 	return '?';
 }
 
+/* A superblock's fields in host order, with the strings both outputs print. */
+struct sb_view {
+	const struct dm_ec_sb *sb;
+	unsigned int k, m, n, idx, chunk;
+	uint32_t flags;
+	uint64_t ds, doff, events, resync_cp, rebuild_cp;
+	char au[40], mu[40], ct[40], ut[40], size[32];
+};
+
+static void sb_view(const struct dm_ec_sb *sb, struct sb_view *w)
+{
+	w->sb = sb;
+	w->k = le32toh(sb->k);
+	w->m = le32toh(sb->m);
+	w->n = w->k + w->m;
+	w->idx = le32toh(sb->member_index);
+	w->chunk = le32toh(sb->chunk_sectors);
+	w->flags = le32toh(sb->flags);
+	w->ds = le64toh(sb->data_sectors);
+	w->doff = le64toh(sb->data_offset);
+	w->events = le64toh(sb->events);
+	w->resync_cp = le64toh(sb->resync_cp);
+	w->rebuild_cp = le64toh(sb->rebuild_cp);
+	uuid_str(sb->array_uuid, w->au);
+	uuid_str(sb->member_uuid, w->mu);
+	fmt_time(le64toh(sb->ctime), w->ct, sizeof(w->ct));
+	fmt_time(le64toh(sb->utime), w->ut, sizeof(w->ut));
+	human_size(w->ds * 512 * w->k, w->size, sizeof(w->size));
+}
+
+static void examine_json(const char *dev, const struct sb_read r[2], int best,
+			 const struct sb_view *w)
+{
+	char mu[40];
+	unsigned int i;
+
+	printf("{\"device\": ");
+	json_str(stdout, dev);
+	printf(", \"superblock_copies\": [%s, %s], \"copy_used\": %d",
+	       r[0].valid ? "true" : "false", r[1].valid ? "true" : "false",
+	       best);
+	printf(", \"version\": %u, \"array_uuid\": \"%s\", \"member_uuid\": \"%s\"",
+	       le32toh(w->sb->version), w->au, w->mu);
+	printf(", \"member_index\": %u, \"k\": %u, \"m\": %u"
+	       ", \"chunk_sectors\": %u", w->idx, w->k, w->m, w->chunk);
+	printf(", \"data_offset\": %" PRIu64 ", \"data_sectors\": %" PRIu64
+	       ", \"max_volume_sectors\": %" PRIu64, w->doff, w->ds, w->ds * w->k);
+	printf(", \"events\": %" PRIu64 ", \"ctime\": \"%s\", \"utime\": \"%s\"",
+	       w->events, w->ct, w->ut);
+	printf(", \"clean\": %s, \"synced\": %s",
+	       w->flags & DM_EC_SB_F_CLEAN ? "true" : "false",
+	       w->flags & DM_EC_SB_F_SYNCED ? "true" : "false");
+	printf(", \"resync_cp\": %" PRIu64 ", \"rebuild_cp\": %" PRIu64,
+	       w->resync_cp, w->rebuild_cp);
+	printf(", \"region_sectors\": %u", le32toh(w->sb->region_sectors));
+	printf(", \"members\": [");
+	for (i = 0; i < w->n; i++) {
+		uuid_str(w->sb->member_uuids[i], mu);
+		printf("%s{\"index\": %u, \"uuid\": \"%s\", \"state\": \"%s\"}",
+		       i ? ", " : "", i, mu, sb_mstate(w->sb->member_state[i]));
+	}
+	printf("]}\n");
+}
+
+static void examine_text(const char *dev, const struct sb_read r[2],
+			 const struct sb_view *w)
+{
+	const struct dm_ec_sb *sb = w->sb;
+	char mu[40];
+	unsigned int i;
+
+	printf("%s:\n", dev);
+	printf("        superblock: version %u, copy 0 %s, copy 1 %s\n",
+	       le32toh(sb->version), r[0].valid ? "valid" : r[0].why,
+	       r[1].valid ? "valid" : r[1].why);
+	printf("        array uuid: %s\n", w->au);
+	printf("       member uuid: %s\n", w->mu);
+	printf("      member index: %u of %u\n", w->idx, w->n);
+	printf("          geometry: %u+%u, chunk %u sectors\n", w->k, w->m,
+	       w->chunk);
+	printf("         data area: %" PRIu64 " sectors at sector %" PRIu64
+	       " (volume up to %s)\n", w->ds, w->doff, w->size);
+	printf("            events: %" PRIu64 "\n", w->events);
+	printf("           created: %s\n", w->ct);
+	printf("           updated: %s\n", w->ut);
+	printf("             state: %s, %s\n",
+	       w->flags & DM_EC_SB_F_CLEAN ? "clean" : "active or not shut down cleanly",
+	       w->flags & DM_EC_SB_F_SYNCED ? "synced" : "initial sync not complete");
+	if (!(w->flags & DM_EC_SB_F_SYNCED))
+		printf("         resync at: sector %" PRIu64 "\n", w->resync_cp);
+	if (w->rebuild_cp)
+		printf("        rebuild at: sector %" PRIu64 "\n", w->rebuild_cp);
+	printf("           members: ");
+	for (i = 0; i < w->n; i++)
+		putchar(sb_mchar(sb->member_state[i]));
+	printf("\n");
+	for (i = 0; i < w->n; i++) {
+		uuid_str(sb->member_uuids[i], mu);
+		printf("      %5u %-10s %s%s\n", i, sb_mstate(sb->member_state[i]),
+		       mu, i == w->idx ? "  <- this device" : "");
+	}
+}
+
 int cmd_examine(int argc, char **argv)
 {
 	struct sb_read r[2];
-	const struct dm_ec_sb *sb;
+	struct sb_view w;
 	bool json = false;
 	const struct opt opts[] = { OPT_FLAG("json", 0, &json), OPT_END };
-	char au[40], mu[40], ct[40], ut[40], size[32];
-	unsigned int k, m, n, i, idx;
-	uint32_t fl;
 	const char *dev;
 	int c, fd, best;
-	uint64_t rc, bc, ds;
 
 	c = parse_opts(argc, argv, opts);
 	if (c >= 0)
@@ -134,82 +233,10 @@ int cmd_examine(int argc, char **argv)
 		    r[0].why, r[1].why);
 		return 1;
 	}
-	sb = &r[best].sb;
-	k = le32toh(sb->k);
-	m = le32toh(sb->m);
-	n = k + m;
-	idx = le32toh(sb->member_index);
-	fl = le32toh(sb->flags);
-	ds = le64toh(sb->data_sectors);
-	rc = le64toh(sb->resync_cp);
-	bc = le64toh(sb->rebuild_cp);
-	uuid_str(sb->array_uuid, au);
-	uuid_str(sb->member_uuid, mu);
-	fmt_time(le64toh(sb->ctime), ct, sizeof(ct));
-	fmt_time(le64toh(sb->utime), ut, sizeof(ut));
-	human_size(ds * 512 * k, size, sizeof(size));
-
-	if (json) {
-		printf("{\"device\": ");
-		json_str(stdout, dev);
-		printf(", \"superblock_copies\": [%s, %s], \"copy_used\": %d",
-		       r[0].valid ? "true" : "false", r[1].valid ? "true" : "false",
-		       best);
-		printf(", \"version\": %u, \"array_uuid\": \"%s\", \"member_uuid\": \"%s\"",
-		       le32toh(sb->version), au, mu);
-		printf(", \"member_index\": %u, \"k\": %u, \"m\": %u"
-		       ", \"chunk_sectors\": %u", idx, k, m,
-		       le32toh(sb->chunk_sectors));
-		printf(", \"data_offset\": %" PRIu64 ", \"data_sectors\": %" PRIu64
-		       ", \"max_volume_sectors\": %" PRIu64,
-		       (uint64_t)le64toh(sb->data_offset), ds, ds * k);
-		printf(", \"events\": %" PRIu64 ", \"ctime\": \"%s\", \"utime\": \"%s\"",
-		       (uint64_t)le64toh(sb->events), ct, ut);
-		printf(", \"clean\": %s, \"synced\": %s",
-		       fl & DM_EC_SB_F_CLEAN ? "true" : "false",
-		       fl & DM_EC_SB_F_SYNCED ? "true" : "false");
-		printf(", \"resync_cp\": %" PRIu64 ", \"rebuild_cp\": %" PRIu64,
-		       rc, bc);
-		printf(", \"region_sectors\": %u", le32toh(sb->region_sectors));
-		printf(", \"members\": [");
-		for (i = 0; i < n; i++) {
-			uuid_str(sb->member_uuids[i], mu);
-			printf("%s{\"index\": %u, \"uuid\": \"%s\", \"state\": \"%s\"}",
-			       i ? ", " : "", i, mu, sb_mstate(sb->member_state[i]));
-		}
-		printf("]}\n");
-		return 0;
-	}
-	printf("%s:\n", dev);
-	printf("        superblock: version %u, copy 0 %s, copy 1 %s\n",
-	       le32toh(sb->version), r[0].valid ? "valid" : r[0].why,
-	       r[1].valid ? "valid" : r[1].why);
-	printf("        array uuid: %s\n", au);
-	printf("       member uuid: %s\n", mu);
-	printf("      member index: %u of %u\n", idx, n);
-	printf("          geometry: %u+%u, chunk %u sectors\n", k, m,
-	       le32toh(sb->chunk_sectors));
-	printf("         data area: %" PRIu64 " sectors at sector %" PRIu64
-	       " (volume up to %s)\n", ds, (uint64_t)le64toh(sb->data_offset),
-	       size);
-	printf("            events: %" PRIu64 "\n", (uint64_t)le64toh(sb->events));
-	printf("           created: %s\n", ct);
-	printf("           updated: %s\n", ut);
-	printf("             state: %s, %s\n",
-	       fl & DM_EC_SB_F_CLEAN ? "clean" : "active or not shut down cleanly",
-	       fl & DM_EC_SB_F_SYNCED ? "synced" : "initial sync not complete");
-	if (!(fl & DM_EC_SB_F_SYNCED))
-		printf("         resync at: sector %" PRIu64 "\n", rc);
-	if (bc)
-		printf("        rebuild at: sector %" PRIu64 "\n", bc);
-	printf("           members: ");
-	for (i = 0; i < n; i++)
-		putchar(sb_mchar(sb->member_state[i]));
-	printf("\n");
-	for (i = 0; i < n; i++) {
-		uuid_str(sb->member_uuids[i], mu);
-		printf("      %5u %-10s %s%s\n", i, sb_mstate(sb->member_state[i]),
-		       mu, i == idx ? "  <- this device" : "");
-	}
+	sb_view(&r[best].sb, &w);
+	if (json)
+		examine_json(dev, r, best, &w);
+	else
+		examine_text(dev, r, &w);
 	return 0;
 }
