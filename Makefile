@@ -78,7 +78,7 @@ demo: deps module user
 	@tests/demo.sh
 
 bench-vm: deps module
-	@tests/bench_vm.sh
+	@tests/perf/bench_vm.sh
 
 style: deps
 	@scripts/static_checks.sh checkpatch

@@ -101,8 +101,8 @@ def say(msg):
 
 def status(name):
     """(health, action) of an ec volume"""
-    f = ecio.dm_status(name).split()
-    return f[6], f[8]
+    st = ecio.ec_status(name)
+    return st['health'], st['action']
 
 
 def wait_sync(name, tmo=180):
@@ -131,10 +131,7 @@ def fsck(fs, dev):
 
 
 def ec_table(devs, opts=()):
-    words = ' '.join(opts).split()
-    return '0 %d ec %d %d %d %d%s %s' % (
-        LEN, K, M, CHUNK, len(words), ''.join(' ' + w for w in words),
-        ' '.join(devs))
+    return ecio.ec_table(LEN, K, M, CHUNK, opts, devs)
 
 
 def dm_remove_retry(name):
@@ -295,9 +292,8 @@ def isync_manifest(a):
 
 def sync_row(name):
     """(action, stripes the running sync has passed)"""
-    f = ecio.dm_status(name).split()
-    done, total = (int(x) for x in f[7].split('/'))
-    return f[8], done * ROWS // max(total, 1)
+    st = ecio.ec_status(name)
+    return st['action'], st['sync_done'] * ROWS // max(st['sync_total'], 1)
 
 
 def cmd_isync_record(a):
@@ -587,7 +583,7 @@ def saved_sb(devs):
     best = None
     for dev in devs:
         for c in (0, 1):
-            v = dict(zip(ecio.SB_NAMES, ecio.SB_HEAD.unpack_from(ecio.read_sb(dev, c), 0)))
+            v = ecio.sb_dict(ecio.read_sb(dev, c))
             if v['magic'] == ecio.SB_MAGIC and (not best or v['events'] > best['events']):
                 best = v
     return best
@@ -600,7 +596,7 @@ def wait_check(name, tmo=180):
     while status(name)[1] != 'check' and time.time() - t0 < 10:
         time.sleep(0.05)
     done, _st = wait_sync(name, tmo)
-    return done, int(ecio.dm_status(name).split()[9])
+    return done, ecio.ec_status(name)['mismatch']
 
 
 def isync_check(a, log, stats, desc, ref, cut=None, torn=None):
@@ -614,7 +610,7 @@ def isync_check(a, log, stats, desc, ref, cut=None, torn=None):
         with point_members(log, cut) as snaps:
             try:
                 sb = saved_sb([snaps[i] for i in range(N)])
-                cp = sb['resync_cp'] if sb and not sb['flags'] & 2 else -1
+                cp = sb['resync_cp'] if sb and not sb['flags'] & ecio.SB_F_SYNCED else -1
                 if torn and cp >= 0:
                     last_row = (torn[0] + len(torn[1]) // ecio.SECTOR - 1) // (K * CHUNK)
                     where = 'below' if (last_row + 1) * CHUNK <= cp else 'above'

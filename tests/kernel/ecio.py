@@ -23,6 +23,8 @@ volume is kept in a plain file (on tmpfs).
   meta-save [--sectors N] DIR DEV... / meta-restore DIR DEV... / meta-cmp DIR DEV...
   sb-dump DEV [--copy 0|1]                    superblock fields as key=value
   sb-set DEV --offset O --fmt F --value V [--copy 0|1|both] [--no-crc]
+  sb-patch DEV NAME=VALUE...                  fields by name, both copies,
+                                              crc fixed (see cmd_sb_patch)
   mkfiles DIR MANIFEST [--count N] [--seed S] files with a sha256sum manifest
 
 Exit status: 0 success, 1 data mismatch / check failed, 2 I/O error or usage.
@@ -32,17 +34,45 @@ import errno
 import mmap
 import os
 import random
+import re
 import struct
 import subprocess
 import sys
 import hashlib
 
+
+
+# The member layout's constants, read from the one place that defines
+# them: include/uapi/linux/dm-ec-format.h (the kernel and ecctl build on it).
+def _format_h():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                        'include', 'uapi', 'linux', 'dm-ec-format.h')
+    consts = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r'#define\s+DM_EC_(\w+)\s+(0x[0-9a-fA-F]+|[0-9]+)U?L*\b',
+                         line)
+            if m:
+                consts[m.group(1)] = int(m.group(2), 0)
+                continue
+            m = re.match(r'#define\s+DM_EC_(\w+)\s+\(1U?L* << ([0-9]+)\)', line)
+            if m:
+                consts[m.group(1)] = 1 << int(m.group(2))
+    return consts
+
+
+FORMAT = _format_h()
 SECTOR = 512
-DATA_OFFSET = 8192          # sectors
+DATA_OFFSET = FORMAT['DATA_OFFSET']             # sectors
+BITMAP_OFFSET = FORMAT['BITMAP_OFFSET']         # sectors
+LOG_OFFSET = FORMAT['LOG_OFFSET']               # sectors
 META_BYTES = DATA_OFFSET * SECTOR
-SB_SIZE = 4096
-SB_COPIES = (0, 8)          # sectors
-SB_MAGIC = 0x62732d63652d6d64
+SB_SIZE = FORMAT['SB_SIZE']
+SB_COPIES = (FORMAT['SB0_SECTOR'], FORMAT['SB1_SECTOR'])    # sectors
+SB_MAGIC = FORMAT['SB_MAGIC']
+SB_F_CLEAN, SB_F_SYNCED = FORMAT['SB_F_CLEAN'], FORMAT['SB_F_SYNCED']
+LOG_MAGIC = FORMAT['LOG_MAGIC']
+LOG_F_FULL = FORMAT['LOG_F_FULL']
 IO = 1 << 20
 
 
@@ -516,6 +546,25 @@ def dm_status(name, table=False):
     return '\n'.join(lines)
 
 
+def ec_table(length, k, m, chunk, opts, devs):
+    """An ec table line: OPTS are words or strings of words (counted)."""
+    words = ' '.join(opts).split()
+    return '0 %d ec %d %d %d %d%s %s' % (
+        length, k, m, chunk, len(words), ''.join(' ' + w for w in words),
+        ' '.join(devs))
+
+
+def ec_status(name):
+    """The status line of ec volume name (Documentation/admin-guide.md,
+    "Status") as a dict: k m n health sync_done sync_total action
+    mismatch codec."""
+    f = dm_status(name).split()
+    done, total = (int(x) for x in f[7].split('/'))
+    return {'k': int(f[3]), 'm': int(f[4]), 'n': int(f[5]), 'health': f[6],
+            'sync_done': done, 'sync_total': total, 'action': f[8],
+            'mismatch': int(f[9]), 'codec': f[10]}
+
+
 def dm_message(name, msg):
     p = struct.pack('<Q', 0) + msg.encode() + b'\0'
     dm_ioctl(DM_TARGET_MSG, name, payload=p)
@@ -657,14 +706,38 @@ SB_FIELDS = {
     'log_sectors': (144, 'Q'), 'log_gen': (152, 'Q'),
     'reserved0': (160, '96s'),
     'member_state': (256, '32s'), 'member_uuids': (288, '512s'),
-    'reserved1': (800, '16s'), 'crc': (4092, 'I'),
+    'reserved1': (800, '3292s'), 'crc': (4092, 'I'),
 }
-SB_HEAD = struct.Struct('<QII16s16sIIIIQQQQQQQIIQQQ')
-SB_NAMES = ('magic version flags array_uuid member_uuid member_index k m '
-            'chunk_sectors data_offset data_sectors events ctime utime '
-            'resync_cp rebuild_cp region_sectors bitmap_sectors '
-            'bitmap_offset log_offset log_sectors').split()
-assert SB_HEAD.size == 152
+SB_STATE = SB_FIELDS['member_state'][0]    # member_state[i] is this + i
+
+# A partial-parity log entry's header (Documentation/format.md, "Log").
+LOG_FIELDS = {
+    'magic': (0, 'Q'), 'gen': (8, 'Q'), 'seq': (16, 'Q'), 'stripe': (24, 'Q'),
+    'array_uuid': (32, '16s'), 'first_sector': (48, 'I'),
+    'nr_sectors': (52, 'I'), 'written': (56, 'I'), 'parity': (60, 'I'),
+    'flags': (64, 'I'), 'data_crc0': (68, 'I'), 'data_crc1': (72, 'I'),
+    'data_crc2': (76, 'I'), 'data_crc3': (80, 'I'), 'reserved': (84, '4008s'),
+    'crc': (4092, 'I'),
+}
+
+
+def field_get(fields, blk, name):
+    off, fmt = fields[name]
+    return struct.unpack_from('<' + fmt, blk, off)[0]
+
+
+def field_put(fields, blk, name, value):
+    off, fmt = fields[name]
+    struct.pack_into('<' + fmt, blk, off, value)
+
+
+def sb_get(blk, name):
+    return field_get(SB_FIELDS, blk, name)
+
+
+def sb_put(blk, name, value):
+    field_put(SB_FIELDS, blk, name, value)
+
 
 _CRC_T = []
 for _i in range(256):
@@ -713,21 +786,76 @@ def write_sb(dev, copy, blk):
     d.close()
 
 
+def sb_dict(blk):
+    """Every field of a superblock but the reserved ones, by name."""
+    return {name: struct.unpack_from('<' + fmt, blk, off)[0]
+            for name, (off, fmt) in SB_FIELDS.items()
+            if not name.startswith('reserved')}
+
+
+def crc_fix(blk, style='crc32c'):
+    """The crc of a 4 KiB superblock or log entry: bytes 0..4091."""
+    struct.pack_into('<I', blk, 4092, CRC_STYLES[style](bytes(blk[:4092])))
+
+
 def cmd_sb_dump(a):
     blk = read_sb(a.dev, a.copy)
-    v = dict(zip(SB_NAMES, SB_HEAD.unpack_from(blk, 0)))
-    for key in ('array_uuid', 'member_uuid'):
-        v[key] = v[key].hex()
+    v = {}
+    for name, (off, fmt) in SB_FIELDS.items():
+        if name.startswith('reserved') or name in ('crc', 'member_uuids'):
+            continue
+        val = struct.unpack_from('<' + fmt, blk, off)[0]
+        v[name] = val.hex() if isinstance(val, bytes) else val
     v['magic_ok'] = int(v['magic'] == SB_MAGIC)
     v['magic'] = '%#x' % v['magic']
     v['crc_style'] = crc_style(blk) or 'bad'
-    v['member_state'] = blk[256:288].hex()
-    v['member_uuids'] = ','.join(blk[288 + 16 * i:304 + 16 * i].hex()
-                                 for i in range(32))
-    v['log_gen'] = struct.unpack_from('<Q', blk, 152)[0]
-    v['reserved_zero'] = int(not any(blk[160:256]) and not any(blk[800:4092]))
+    _, ufmt = SB_FIELDS['member_uuids']
+    uuids = struct.unpack_from('<' + ufmt, blk, SB_FIELDS['member_uuids'][0])[0]
+    v['member_uuids'] = ','.join(uuids[16 * i:16 * i + 16].hex() for i in range(32))
+    v['reserved_zero'] = int(not any(
+        any(struct.unpack_from('<' + fmt, blk, off)[0])
+        for name, (off, fmt) in SB_FIELDS.items() if name.startswith('reserved')))
     for key, val in v.items():
         print('%s=%s' % (key, val))
+    return 0
+
+
+def cmd_sb_patch(a):
+    """NAME=VALUE... into both copies (crc fixed): NAME is a superblock
+    field or member_state.I; bitmap0=V writes the first bitmap byte;
+    log=FIRST,NR,WRITTEN,PARITY writes a log entry for stripe 0 with
+    those fields (this volume's gen and uuid, crc fixed) into slot 0."""
+    kv = dict(x.split('=', 1) for x in a.fields)
+    for c in (0, 1):
+        blk = bytearray(read_sb(a.dev, c))
+        for name, val in kv.items():
+            if name.startswith('member_state.'):
+                blk[SB_STATE + int(name.split('.')[1])] = int(val, 0)
+            elif name in SB_FIELDS:
+                sb_put(blk, name, int(val, 0))
+            elif name not in ('bitmap0', 'log'):
+                out('# sb-patch: no superblock field %s' % name)
+                return 2
+        crc_fix(blk)
+        write_sb(a.dev, c, blk)
+    d = Direct(a.dev, write=True, size=SB_SIZE)
+    if 'bitmap0' in kv:
+        b = bytearray(d.pread(SB_SIZE, BITMAP_OFFSET * SECTOR))
+        b[0] = int(kv['bitmap0'], 0)
+        d.pwrite(bytes(b), BITMAP_OFFSET * SECTOR)
+    if 'log' in kv:
+        first, nr, written, parity = (int(x, 0) for x in kv['log'].split(','))
+        e = bytearray(SB_SIZE)
+        for name, val in (('magic', LOG_MAGIC), ('gen', sb_get(blk, 'log_gen')),
+                          ('seq', 1), ('stripe', 0),
+                          ('array_uuid', sb_get(blk, 'array_uuid')),
+                          ('first_sector', first), ('nr_sectors', nr),
+                          ('written', written), ('parity', parity)):
+            field_put(LOG_FIELDS, e, name, val)
+        crc_fix(e)
+        d.pwrite(bytes(e), LOG_OFFSET * SECTOR)
+    os.fsync(d.fd)
+    d.close()
     return 0
 
 
@@ -741,7 +869,7 @@ def cmd_sb_set(a):
             if style is None:
                 out('# sb-set: copy %d has no valid crc to keep' % c)
                 return 1
-            struct.pack_into('<I', blk, 4092, CRC_STYLES[style](bytes(blk[:4092])))
+            crc_fix(blk, style)
         write_sb(a.dev, c, blk)
     return 0
 
@@ -855,6 +983,11 @@ def main():
     s.add_argument('--copy', default='both', choices=('0', '1', 'both'))
     s.add_argument('--no-crc', action='store_true')
     s.set_defaults(f=cmd_sb_set)
+
+    s = sp.add_parser('sb-patch')
+    s.add_argument('dev')
+    s.add_argument('fields', nargs='+')
+    s.set_defaults(f=cmd_sb_patch)
 
     s = sp.add_parser('mkfiles')
     s.add_argument('dir')

@@ -24,7 +24,10 @@ set -u
 EC_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 EC_KO=${EC_KO:-$PWD/dm-ec.ko}
 EC_TMP=${EC_TMP:-/tmp/ect.$$}
-EC_DATA_OFFSET=8192		# sectors: reserved metadata area of a member
+# The member layout's data offset (sectors: the metadata area before it),
+# from the one header that defines it for the kernel and ecctl.
+EC_DATA_OFFSET=$(awk '$1 == "#define" && $2 == "DM_EC_DATA_OFFSET" { print $3 }' \
+	"$EC_LIB_DIR/../../include/uapi/linux/dm-ec-format.h")
 EC_RAM_MIB=${EC_RAM_MIB:-96}	# size of each brd RAM disk
 EC_RAM_NR=16
 
@@ -365,6 +368,35 @@ ec_devs() {
 		fi
 	done
 	echo "${out[*]}"
+}
+
+# SLOT[i]: the device in slot i of the volume a script works on (paths;
+# slots_reset N: members 0..N-1 in order). A replaced member's slot gets
+# the new device.
+SLOT=()
+slots_reset() {
+	local i
+	SLOT=()
+	for ((i = 0; i < $1; i++)); do SLOT[i]=${MEM[$i]}; done
+}
+
+# slot_devs MISSING: the devices of SLOT, those in MISSING (indexes) as "-"
+slot_devs() {
+	local miss=" $1 " i out=()
+	for i in "${!SLOT[@]}"; do
+		if [[ $miss == *" $i "* ]]; then out+=(-); else out+=("${SLOT[$i]}"); fi
+	done
+	echo "${out[*]}"
+}
+
+# slot_others SEED N EXCLUDE...: N slot indexes not in EXCLUDE, picked by
+# SEED (the same SEED picks the same slots)
+slot_others() {
+	local seed=$1 n=$2
+	shift 2
+	printf '%s\n' "${!SLOT[@]}" | grep -vxF "$(printf '%s\n' "$@")" |
+		awk -v s="$seed" 'BEGIN { srand(s) } { print rand(), $1 }' |
+		sort -n | head -"$n" | awk '{ print $2 }' | sort -n | tr '\n' ' '
 }
 
 # ec_table LENGTH K M CHUNK "OPTS" DEVS...: a table line; OPTS are the

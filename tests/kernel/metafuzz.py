@@ -56,8 +56,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ecio  # noqa: E402
 
 SECTOR = 512
-META = 2048                 # superblocks + bitmap: what the fuzz changes
-BM_OFF, BM_END = 16, 2048   # bitmap sectors
+META = ecio.LOG_OFFSET      # superblocks + bitmap: what the fuzz changes
+BM_OFF, BM_END = ecio.BITMAP_OFFSET, ecio.LOG_OFFSET   # bitmap sectors
 FIELDS = ecio.SB_FIELDS
 
 
@@ -92,9 +92,8 @@ class Kmsg:
         return res
 
 
-def crc_fix(blk):
-    struct.pack_into('<I', blk, 4092,
-                     ecio.CRC_STYLES['crc32c'](bytes(blk[:4092])))
+crc_fix = ecio.crc_fix
+sb_get, sb_put = ecio.sb_get, ecio.sb_put
 
 
 def dev_name(path):
@@ -139,7 +138,7 @@ class Fuzz:
         self.uuid = {}
         for name, mems in self.vols.items():
             for mb in mems:
-                mb.image = ecio.read_meta(mb.ram, (8192 + a.data_sectors) * SECTOR)
+                mb.image = ecio.read_meta(mb.ram, (ecio.DATA_OFFSET + a.data_sectors) * SECTOR)
             self.uuid[name] = bytes(mems[0].image[16:32])
         self.full = {mb.ram: mb.sectors for ms in self.vols.values() for mb in ms}
 
@@ -220,7 +219,7 @@ class Fuzz:
         copies = self.rng.choice([(0,), (1,), (0, 1), (0, 1), (0, 1)])
         for c in copies:
             blk = self.sb(mb, c)
-            struct.pack_into('<I', blk, 8, v)
+            sb_put(blk, 'version', v)
             crc_fix(blk)
             self.put_sb(mb, c, blk)
         desc.append('%s: version %d in copy %s' % (mb.label(), v,
@@ -246,13 +245,11 @@ class Fuzz:
     def older_copy(self, mb, desc):
         """Copy 1 newer (events + 1) than copy 0 with a changed state."""
         blk = self.sb(mb, 1)
-        ev = struct.unpack_from('<Q', blk, 80)[0]
-        struct.pack_into('<Q', blk, 80, ev + 1)
+        sb_put(blk, 'events', sb_get(blk, 'events') + 1)
         if self.rng.random() < 0.5:
-            blk[256 + self.rng.randrange(self.n)] = self.rng.choice([1, 2, 3])
+            blk[ecio.SB_STATE + self.rng.randrange(self.n)] = self.rng.choice([1, 2, 3])
         if self.rng.random() < 0.5:
-            struct.pack_into('<I', blk, 12,
-                             struct.unpack_from('<I', blk, 12)[0] & ~1)
+            sb_put(blk, 'flags', sb_get(blk, 'flags') & ~ecio.SB_F_CLEAN)
         crc_fix(blk)
         self.put_sb(mb, 1, blk)
         desc.append('%s: copy 1 newer (events+1), state/flags changed' % mb.label())
@@ -292,12 +289,11 @@ class Fuzz:
         for mb in here:
             for c in (0, 1):
                 blk = self.sb(mb, c)
-                struct.pack_into('<Q', blk, 104, rcp)
-                struct.pack_into('<Q', blk, 112, bcp)
-                blk[256 + slot] = 2
+                sb_put(blk, 'resync_cp', rcp)
+                sb_put(blk, 'rebuild_cp', bcp)
+                blk[ecio.SB_STATE + slot] = 2
                 if not synced:
-                    struct.pack_into('<I', blk, 12,
-                                     struct.unpack_from('<I', blk, 12)[0] & ~2)
+                    sb_put(blk, 'flags', sb_get(blk, 'flags') & ~ecio.SB_F_SYNCED)
                 crc_fix(blk)
                 self.put_sb(mb, c, blk)
         desc.append('resync_cp %#x rebuild_cp %#x, slot %d rebuilding%s, on %s'
@@ -328,8 +324,7 @@ class Fuzz:
         """Clear the CLEAN flag (both copies, crc fixed): resync by bitmap."""
         for c in (0, 1):
             blk = self.sb(mb, c)
-            struct.pack_into('<I', blk, 12,
-                             struct.unpack_from('<I', blk, 12)[0] & ~1)
+            sb_put(blk, 'flags', sb_get(blk, 'flags') & ~ecio.SB_F_CLEAN)
             crc_fix(blk)
             self.put_sb(mb, c, blk)
         desc.append('%s: CLEAN cleared' % mb.label())
@@ -380,10 +375,11 @@ class Fuzz:
                         self.unclean(x, desc)
             elif kd == 'truncate':
                 full = self.full[mb.ram]
-                size = rng.choice([rng.randrange(8192, full),
+                doff = ecio.DATA_OFFSET
+                size = rng.choice([rng.randrange(doff, full),
                                    full - rng.randrange(1, 64),
-                                   8192 + rng.randrange(0, 64),
-                                   rng.randrange(16, 8192)])
+                                   doff + rng.randrange(0, 64),
+                                   rng.randrange(16, doff)])
                 self.resize(mb, size)
                 resized.append(mb)
                 desc.append('%s: truncated to %d of %d sectors' % (mb.label(),
@@ -410,10 +406,8 @@ class Fuzz:
             s = rng.randrange(self.n)
             if slots[s] is not None:
                 opts += ['rebuild', str(s)]
-        table = '0 %d ec %d %d %d %d%s %s' % (
-            self.a.len, self.k, self.m, self.chunk, len(opts),
-            ''.join(' ' + o for o in opts),
-            ' '.join(x.path if x else '-' for x in slots))
+        table = ecio.ec_table(self.a.len, self.k, self.m, self.chunk, opts,
+                              [x.path if x else '-' for x in slots])
         why = self.judge(it, slots, table, desc, kinds, opts)
         # put everything back
         for mb in resized:
@@ -621,17 +615,10 @@ class Fuzz:
 
 
 # -- the partial-parity log (the third volume, C) --------------------------
-LOG_OFF, LOG_END = 2048, 8192   # log area, sectors
-LOG_MAGIC = 0x676c2d63652d6d64
-LOG_FULL = 1
-LOG_FIELDS = {              # name: (offset, struct format)
-    'magic': (0, 'Q'), 'gen': (8, 'Q'), 'seq': (16, 'Q'), 'stripe': (24, 'Q'),
-    'array_uuid': (32, '16s'), 'first_sector': (48, 'I'),
-    'nr_sectors': (52, 'I'), 'written': (56, 'I'), 'parity': (60, 'I'),
-    'flags': (64, 'I'), 'data_crc0': (68, 'I'), 'data_crc1': (72, 'I'),
-    'data_crc2': (76, 'I'), 'data_crc3': (80, 'I'), 'reserved': (84, '4008s'),
-    'crc': (4092, 'I'),
-}
+LOG_OFF, LOG_END = ecio.LOG_OFFSET, ecio.DATA_OFFSET   # log area, sectors
+LOG_MAGIC = ecio.LOG_MAGIC
+LOG_FULL = ecio.LOG_F_FULL
+LOG_FIELDS = ecio.LOG_FIELDS
 EXTREMES = [0, 1, 1 << 31, 1 << 32, 3 << 32, 1 << 63, (1 << 64) - 4096,
             (1 << 64) - 1, (1 << 32) - 8, (1 << 32) - 0x80]
 
@@ -668,8 +655,8 @@ class LogFuzz:
         for mb in self.mems:
             mb.image = ecio.read_meta(mb.ram, nbytes)
         sb = self.mems[(self.dead + 1) % self.n].image
-        self.gen = struct.unpack_from('<Q', sb, 152)[0]
-        self.uuid = bytes(sb[16:32])
+        self.gen = sb_get(sb, 'log_gen')
+        self.uuid = sb_get(sb, 'array_uuid')
         with open(self.ref, 'rb') as f:
             self.refdata = f.read()
         # the genuine entries: (member, slot)
@@ -955,17 +942,16 @@ class LogFuzz:
     def set_flags(self, mb, clear, resync_cp=None):
         for c in (0, 1):
             blk = bytearray(ecio.read_sb(mb.ram, c))
-            struct.pack_into('<I', blk, 12,
-                             struct.unpack_from('<I', blk, 12)[0] & ~clear)
+            sb_put(blk, 'flags', sb_get(blk, 'flags') & ~clear)
             if resync_cp is not None:
-                struct.pack_into('<Q', blk, 104, resync_cp)
+                sb_put(blk, 'resync_cp', resync_cp)
             crc_fix(blk)
             ecio.write_sb(mb.ram, c, blk)
 
     def table(self, absent):
-        return '0 %d ec %d %d %d 0 %s' % (
-            self.len, self.k, self.m, self.chunk,
-            ' '.join('-' if i in absent else mb.path for i, mb in enumerate(self.mems)))
+        return ecio.ec_table(self.len, self.k, self.m, self.chunk, (),
+                             ['-' if i in absent else mb.path
+                              for i, mb in enumerate(self.mems)])
 
     def wait_idle(self, name, tmo=120):
         t0 = time.monotonic()

@@ -21,7 +21,7 @@ K=10 M=4 C=16
 LEN=$(( 16 * 2048 / (K * C) * (K * C) ))
 PREFIX="0 $LEN ec $K $M $C"
 # Per member: metadata area + its share of the volume + a stripe's worth.
-IMG_SECTORS=$(( 8192 + LEN / K + 2 * C ))
+IMG_SECTORS=$(( EC_DATA_OFFSET + LEN / K + 2 * C ))
 RAMS=$(printf '/dev/ram%s ' $ALL14)
 
 crash_image() { ecpy meta-save --sectors "$IMG_SECTORS" "$EC_TMP/crash" $RAMS; }

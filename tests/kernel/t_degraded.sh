@@ -152,7 +152,7 @@ tap $? "after the resync every 1- and 2-member failure set reads the same data" 
 # Stripe 0: data blocks 0..3 on members 0..3, parity blocks 4, 5 on members
 # 4, 5, at member sector 8192.
 ec_create s "$P2 0 $D6"
-dd if=/dev/urandom of=/dev/ram4 bs=4096 count=1 seek=$((8192 / 8)) oflag=direct status=none
+dd if=/dev/urandom of=/dev/ram4 bs=4096 count=1 seek=$((EC_DATA_OFFSET / 8)) oflag=direct status=none
 tap $? "corrupt the first parity chunk of stripe 0 (member 4)"
 ecpy verify "$(vol s)" "$REF"
 tap $? "data still reads back (parity is not read when healthy)"

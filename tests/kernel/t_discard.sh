@@ -39,7 +39,7 @@ done
 t "14 scsi_debug disks" [ "$(echo $devs | wc -w)" -eq 14 ]
 
 row=$((10 * 128))					# sectors per stripe
-len=$((10 * (24 * 2048 - 8192) / 128 * 128))
+len=$((10 * (24 * 2048 - EC_DATA_OFFSET) / 128 * 128))
 dmsetup create ect_dz --table "0 $len ec 10 4 128 1 nosync $(echo $devs)"
 t "volume over scsi_debug members" [ -b /dev/mapper/ect_dz ]
 q=/sys/dev/block/$(dmsetup info -c -o major,minor --noheadings --separator : ect_dz)/queue
@@ -72,7 +72,7 @@ if [ ! -d /sys/module/brd ]; then
 fi
 rd=$(for i in $(seq 0 13); do echo /dev/ram$i; done)
 if [ "$own_brd" = 1 ] && [ "$(cat /sys/block/ram0/queue/write_zeroes_max_bytes)" = 0 ]; then
-	dmsetup create ect_dn --table "0 $((10 * (16 * 2048 - 8192))) ec 10 4 8 1 nosync $(echo $rd)"
+	dmsetup create ect_dn --table "0 $((10 * (16 * 2048 - EC_DATA_OFFSET))) ec 10 4 8 1 nosync $(echo $rd)"
 	q=/sys/dev/block/$(dmsetup info -c -o major,minor --noheadings --separator : ect_dn)/queue
 	t "no discard on members that cannot write zeroes" \
 		[ "$(cat $q/discard_max_bytes)" = 0 ]

@@ -28,46 +28,11 @@ CASES=" ${EC_HARDEN_CASES:-3,4,5,8} "
 CASES=${CASES//,/ }
 want() { [[ $CASES == *" $1 "* ]]; }
 
-# sbpatch DEV KEY=VALUE...: set superblock fields in both copies (crc
-# fixed); log=1 also writes a crafted log entry in slot 0.
+# sbpatch DEV NAME=VALUE...: superblock fields in both copies, crc fixed
+# (ecio.py sb-patch: also member_state.I, bitmap0=, log=)
 sbpatch() {
 	flushbufs "$1"
-	python3 -B -I -S - "$@" <<'PY'
-import struct, sys, zlib
-def crc32c(b):
-    c = 0xffffffff
-    for x in b:
-        c ^= x
-        for _ in range(8):
-            c = (c >> 1) ^ (0x82f63b78 & -(c & 1))
-    return c ^ 0xffffffff
-F = {'flags': (12, 'I'), 'data_sectors': (72, 'Q'), 'rebuild_cp': (112, 'Q'),
-     'resync_cp': (104, 'Q'), 'state3': (256 + 3, 'B')}
-dev, kv = sys.argv[1], dict(a.split('=') for a in sys.argv[2:])
-with open(dev, 'r+b') as f:
-    for copy in (0, 8):
-        f.seek(copy * 512)
-        b = bytearray(f.read(4096))
-        for k, v in kv.items():
-            if k in F:
-                off, fmt = F[k]
-                struct.pack_into('<' + fmt, b, off, int(v, 0))
-        struct.pack_into('<I', b, 4092, crc32c(b[:4092]))
-        f.seek(copy * 512)
-        f.write(b)
-    if kv.get('bm0'):
-        f.seek(16 * 512)
-        f.write(bytes([int(kv['bm0'], 0)]))
-    if kv.get('log'):
-        gen = struct.unpack_from('<Q', b, 152)[0]
-        e = bytearray(4096)
-        struct.pack_into('<QQQQ', e, 0, 0x676c2d63652d6d64, gen, 1, 0)
-        e[32:48] = b[16:32]
-        struct.pack_into('<IIIII', e, 48, 0xFFFFFF80, 0x80, 1, 0x30, 0)
-        struct.pack_into('<I', e, 4092, crc32c(e[:4092]))
-        f.seek(2048 * 512)
-        f.write(e)
-PY
+	ecpy sb-patch "$@"
 	flushbufs "$1"
 }
 
@@ -89,7 +54,7 @@ if want 3; then
 mkvol 31 || die "cannot make the volume"
 # the log gen after the clean removal is what the superblocks hold; the
 # entry must be of that generation and the volume unclean
-for i in $(seq 0 $((N - 1))); do sbpatch "${MEM[$i]}" flags=2 log=1; done
+for i in $(seq 0 $((N - 1))); do sbpatch "${MEM[$i]}" flags=2 log=0xFFFFFF80,0x80,1,0x30; done
 mark=$(kmsg_mark)
 if ec_create h "$TABLE"; then
 	ecpy verify "$(vol h)" "$EC_TMP/h.ref"
@@ -128,7 +93,7 @@ fi
 # --- item 5: member 3 rebuilding from rebuild_cp = 8 --------------------
 if want 5; then
 mkvol 33 || die "cannot make the volume"
-for i in $(seq 0 $((N - 1))); do sbpatch "${MEM[$i]}" rebuild_cp=8 state3=2; done
+for i in $(seq 0 $((N - 1))); do sbpatch "${MEM[$i]}" rebuild_cp=8 member_state.3=2; done
 mark=$(kmsg_mark)
 if ec_create h "$TABLE"; then
 	ec_wait_sync h 120
@@ -155,7 +120,7 @@ fi
 # torn behind the sync leaves it. Assembly must resync region 0.
 if want 8; then
 mkvol 34 || die "cannot make the volume"
-for i in $(seq 0 $((N - 1))); do sbpatch "${MEM[$i]}" flags=0 resync_cp=$DATA bm0=1; done
+for i in $(seq 0 $((N - 1))); do sbpatch "${MEM[$i]}" flags=0 resync_cp=$DATA bitmap0=1; done
 dd if=/dev/urandom of="${MEM[$K]}" bs=512 seek=$EC_DATA_OFFSET count=$CHUNK \
 	oflag=direct status=none
 mark=$(kmsg_mark)

@@ -60,33 +60,11 @@ RATE=$((PER / 2 / 15))
 RBRATE=$((PER / 2 / 120))
 NLFUZZ=$EC_ROOT/build/tests/nlfuzz
 
-ec_setup 15 $((8192 + PER))
+ec_setup 15 $((EC_DATA_OFFSET + PER))
 ec_modprobe dm-delay || diag "no dm-delay"
 ec_modprobe dm-flakey || diag "no dm-flakey"
 hung_task_setup 20
 diag "volume $((LEN / 2048)) MiB, fio passes of $LOAD_SIZE over $SPAN, rate $RATE KiB/s"
-
-# DEV[i]: the device in slot i
-DEV=()
-ALL=$(seq 0 13)
-
-# devs MISSING: the device list with the slots in MISSING as "-"
-devs() {
-	local miss=" $1 " i out=()
-	for i in $ALL; do
-		if [[ $miss == *" $i "* ]]; then out+=(-); else out+=("${DEV[$i]}"); fi
-	done
-	echo "${out[*]}"
-}
-
-# others SEED N EXCLUDE...: N slots not in EXCLUDE, picked by SEED
-others() {
-	local seed=$1 n=$2
-	shift 2
-	seq 0 13 | grep -vxF "$(printf '%s\n' "$@")" |
-		awk -v s="$seed" 'BEGIN { srand(s) } { print rand(), $1 }' |
-		sort -n | head -"$n" | awk '{ print $2 }' | sort -n | tr '\n' ' '
-}
 
 # swapped I...: members I... are no longer plain dm-linear (see fresh)
 SWAPPED=""
@@ -102,15 +80,15 @@ fresh() {
 		if dmsetup info "ect_m$i" >/dev/null 2>&1; then
 			member_set_linear "$i" || return 1
 		else
-			ec_member_create "$i" $((8192 + PER)) || return 1
+			ec_member_create "$i" $((EC_DATA_OFFSET + PER)) || return 1
 		fi
 	done
 	SWAPPED=""
-	for i in $(seq 0 14); do DEV[i]=${MEM[$i]}; done
+	slots_reset 14
 	ec_wipe_for "$LEN" $K $C $(seq 0 14) || return 1
-	[ -n "$SD" ] && DEV[6]=/dev/$SD
+	[ -n "$SD" ] && SLOT[6]=/dev/$SD
 	local opts="nosync $*"
-	ec_create "$name" "$PREFIX $(wc -w <<<"$opts") $opts $(devs "")"
+	ec_create "$name" "$PREFIX $(wc -w <<<"$opts") $opts $(slot_devs "")"
 }
 
 # degraded_as NAME DESC EXPECTED: health is EXPECTED (D/-/A per slot)
@@ -119,7 +97,7 @@ degraded_as() { is "$(ec_health "$1")" "$3" "$2: health $3"; }
 # health_with D...: the health string with the slots D... failed
 health_with() {
 	local i s="" d=" $* "
-	for i in $ALL; do
+	for i in "${!SLOT[@]}"; do
 		if [[ $d == *" $i "* ]]; then s+=D; else s+=A; fi
 	done
 	echo "$s"
@@ -132,8 +110,8 @@ finish() {
 	shift 2
 	load_stop "$desc: every fio pass reports no error"
 	degraded_as "$name" "$desc" "$(health_with "$@")"
-	miss="$* $(others "$LOAD_SEED" $((4 - $#)) "$@")"
-	ec_reload "$name" "$PREFIX 0 $(devs "$miss")"
+	miss="$* $(slot_others "$LOAD_SEED" $((4 - $#)) "$@")"
+	ec_reload "$name" "$PREFIX 0 $(slot_devs "$miss")"
 	tap $? "$desc: reload with slots $(tr ' ' '\n' <<<"$miss" | sort -n | tr '\n' ' ')missing"
 	fio_verify_only "$(vol "$name")" "$LOAD_SEED" "$LOAD_SIZE" "$SPAN"
 	tap $? "$desc: data verifies with 4 slots missing"
@@ -193,7 +171,7 @@ diag "slow: $(elapsed "$T0") s"
 # ---- vanish -------------------------------------------------------------
 T0=$(now)
 SD=
-if modprobe scsi_debug dev_size_mb=$(( (8192 + PER) / 2048 + 1 )) add_host=1 num_tgts=1 \
+if modprobe scsi_debug dev_size_mb=$(( (EC_DATA_OFFSET + PER) / 2048 + 1 )) add_host=1 num_tgts=1 \
 	max_luns=1 2>/dev/null; then
 	modprobe sd_mod 2>/dev/null
 	for i in $(seq 1 50); do
@@ -203,7 +181,7 @@ if modprobe scsi_debug dev_size_mb=$(( (8192 + PER) / 2048 + 1 )) add_host=1 num
 	done
 	if [ -n "$SD" ]; then
 		[ -b "/dev/$SD" ] || mknod "/dev/$SD" b $(tr ':' ' ' <"/sys/block/$SD/dev")
-		dd if=/dev/zero of="/dev/$SD" bs=1M count=$(( (8192 + PER) / 2048 )) \
+		dd if=/dev/zero of="/dev/$SD" bs=1M count=$(( (EC_DATA_OFFSET + PER) / 2048 )) \
 			oflag=direct status=none
 	fi
 fi
@@ -242,8 +220,8 @@ swapped 1 4 10
 member_set_error 1
 tap $? "rebuild: slot 1 swapped for dm-error"
 wait_d rebuild 1
-DEV[1]=${MEM[14]}
-ec_reload v "$PREFIX 4 rebuild 1 max_rebuild_rate $RBRATE $(devs "")"
+SLOT[1]=${MEM[14]}
+ec_reload v "$PREFIX 4 rebuild 1 max_rebuild_rate $RBRATE $(slot_devs "")"
 tap $? "rebuild: a new device in slot 1, rebuilding under load"
 wait_for "rebuild past 5%" 120 eval '[ "$(ec_action v)" = rebuild ] && sync_past v 5'
 tap $? "rebuild: rebuild of slot 1 past 5% ($(ec_status v))"
@@ -261,7 +239,7 @@ tap $? "rebuild: still rebuilding slot 1 ($(ec_status v))"
 if [ -x "$NLFUZZ" ]; then
 	"$NLFUZZ" rate ect_v 0 >/dev/null
 else
-	ec_reload v "$PREFIX 2 rebuild 1 $(devs "")"
+	ec_reload v "$PREFIX 2 rebuild 1 $(slot_devs "")"
 fi
 tap $? "rebuild: rate limit lifted"
 ec_wait_sync v 180

@@ -44,36 +44,18 @@ SPAN=$((LEN / 2048))M
 # (the steps between interruptions take long in a loaded TCG VM)
 RATE=32
 
-ec_setup 16 $((8192 + PER))
+ec_setup 16 $((EC_DATA_OFFSET + PER))
 hung_task_setup 20
 diag "volume $((LEN / 2048)) MiB, fio passes of $LOAD_SIZE over $SPAN, rebuild rate $RATE KiB/s"
 
-# SLOT[i]: the member (ect_m<n>) in slot i of the volume
-SLOT=(0 1 2 3 4 5 6 7 8 9 10 11 12 13)
-# devs MISSING: the device list, slots in MISSING (indexes) given as "-"
-devs() {
-	local miss=" $1 " i out=()
-	for i in "${!SLOT[@]}"; do
-		if [[ $miss == *" $i "* ]]; then out+=(-); else out+=("${MEM[${SLOT[$i]}]}"); fi
-	done
-	echo "${out[*]}"
-}
-
-# others SEED N EXCLUDE...: N slot indexes not in EXCLUDE, picked by SEED
-others() {
-	local seed=$1 n=$2
-	shift 2
-	seq 0 13 | grep -vxF "$(printf '%s\n' "$@")" |
-		awk -v s="$seed" 'BEGIN { srand(s) } { print rand(), $1 }' |
-		sort -n | head -"$n" | awk '{ print $2 }' | sort -n | tr '\n' ' '
-}
+slots_reset 14
 
 # verify_missing NAME SEED SIZE MISSING DESC: reload NAME with the slots in
 # MISSING given as "-", fio --verify_only, reload with them back (those
 # slots are then stale: the caller removes the volume)
 verify_missing() {
 	local name=$1 seed=$2 size=$3 miss=$4
-	ec_reload "$name" "$PREFIX 0 $(devs "$miss")"
+	ec_reload "$name" "$PREFIX 0 $(slot_devs "$miss")"
 	tap $? "$5: reload with slots ${miss% } missing" || return 1
 	fio_verify_only "$(vol "$name")" "$seed" "$size" "$SPAN"
 	tap $? "$5: data verifies with slots ${miss% } missing"
@@ -88,7 +70,7 @@ ecctl_rc() {
 # ====================================================================
 # 1. Replace under load
 T0=$(now)
-ec_create r "$PREFIX 1 nosync $(devs "")"
+ec_create r "$PREFIX 1 nosync $(slot_devs "")"
 tap $? "replace: create $((LEN / 2048)) MiB 10+4 volume (chunk $C)" || die "cannot go on"
 is "$(ecctl_rc r)" 0 "replace: ecctl status exits 0 when healthy"
 
@@ -112,7 +94,7 @@ id=$(kmsg_mark)
 "$E" replace ect_r 3 "${MEM[14]}" --wait >"$EC_TMP/rep1" 2>&1
 tap $? "replace: ecctl replace ect_r 3 ${MEM[14]} --wait, under load ($(elapsed "$t") s)" \
 	"$(tail -3 "$EC_TMP/rep1")"
-SLOT[3]=14
+SLOT[3]=${MEM[14]}
 kmsg_since "$id" | grep -q ': rebuild finished'
 tap $? "replace: the kernel log shows the rebuild of slot 3 finished"
 load_running
@@ -124,7 +106,7 @@ id=$(kmsg_mark)
 "$E" replace ect_r "${MEM[8]}" "${MEM[15]}" --wait >"$EC_TMP/rep2" 2>&1
 tap $? "replace: ecctl replace ect_r ${MEM[8]} ${MEM[15]} --wait, under load ($(elapsed "$t") s)" \
 	"$(tail -3 "$EC_TMP/rep2")"
-SLOT[8]=15
+SLOT[8]=${MEM[15]}
 kmsg_since "$id" | grep -q ': rebuild finished'
 tap $? "replace: the kernel log shows the rebuild of slot 8 finished"
 load_running
@@ -140,7 +122,7 @@ fio_verify_only "$(vol r)" "$LOAD_SEED" "$LOAD_SIZE" "$SPAN"
 tap $? "replace: fio --verify_only of the last pass"
 dmsetup message ect_r 0 check && ec_wait_idle r 300
 is "$(ec_mismatch r)" 0 "replace: check finds parity consistent"
-verify_missing r "$LOAD_SEED" "$LOAD_SIZE" "$(others 31 4 3 8)" "replace"
+verify_missing r "$LOAD_SEED" "$LOAD_SIZE" "$(slot_others 31 4 3 8)" "replace"
 ec_remove r
 tap $? "replace: remove the volume"
 member_set_linear 3 && member_set_linear 8
@@ -152,9 +134,9 @@ T0=$(now)
 LEN=$((K * PER2))
 PREFIX="0 $LEN ec $K $M $C"
 ec_wipe_for "$LEN" $K $C $(seq 0 15) || die "cannot wipe the members"
-SLOT=(0 1 2 3 4 5 6 7 8 9 10 11 12 13)
+slots_reset 14
 X=5
-ec_create b "$PREFIX 3 nosync max_rebuild_rate $RATE $(devs "")"
+ec_create b "$PREFIX 3 nosync max_rebuild_rate $RATE $(slot_devs "")"
 tap $? "interrupt: create the volume (max_rebuild_rate $RATE)" || die "cannot go on"
 fio --name=f --filename="$(vol b)" --rw=write --bs=1M --ioengine=libaio \
 	--iodepth=4 --direct=1 --size=$((LEN / 2048))M --verify=crc32c \
@@ -163,8 +145,8 @@ tap $? "interrupt: fill the volume with fio (crc32c headers)"
 FILL=$((LEN / 2048))M
 dmsetup message ect_b 0 fail $X
 tap $? "interrupt: fail member $X"
-SLOT[X]=14
-ec_reload b "$PREFIX 5 rebuild $X nosync max_rebuild_rate $RATE $(devs "")"
+SLOT[X]=${MEM[14]}
+ec_reload b "$PREFIX 5 rebuild $X nosync max_rebuild_rate $RATE $(slot_devs "")"
 tap $? "interrupt: a new device in slot $X, rebuild $X"
 
 # sb_field DEV KEY: a field of DEV's superblock
@@ -179,10 +161,10 @@ sb_field() {
 newest_cp() {
 	local i ev best=-1 cp=
 	for i in "${!SLOT[@]}"; do
-		ev=$(sb_field "${MEM[${SLOT[$i]}]}" events)
+		ev=$(sb_field "${SLOT[$i]}" events)
 		if [ "$ev" -gt "$best" ]; then
 			best=$ev
-			cp=$(sb_field "${MEM[${SLOT[$i]}]}" rebuild_cp)
+			cp=$(sb_field "${SLOT[$i]}" rebuild_cp)
 		fi
 	done
 	echo "$cp"
@@ -206,7 +188,7 @@ interrupt() {
 		wait_for "a periodic checkpoint past $LASTCP" 30 \
 			eval '[ "$(sb_field "${MEM[0]}" rebuild_cp)" -gt "$LASTCP" ]'
 		tap $? "interrupt ($how): a periodic checkpoint past $LASTCP reaches the superblocks"
-		ecpy meta-save --sectors 16 "$EC_TMP/cut" $(devs "")
+		ecpy meta-save --sectors 16 "$EC_TMP/cut" $(slot_devs "")
 		tap $? "interrupt ($how): copy the superblocks of the live volume"
 	fi
 	st=$(ec_field b 5)
@@ -215,7 +197,7 @@ interrupt() {
 	ec_remove b
 	tap $? "interrupt ($how): remove the volume at $done0/$total"
 	if [ "$how" = cut ]; then
-		ecpy meta-restore "$EC_TMP/cut" $(devs "")
+		ecpy meta-restore "$EC_TMP/cut" $(slot_devs "")
 		tap $? "interrupt ($how): put the copied superblocks back"
 		done0=$LASTCP
 	fi
@@ -229,7 +211,7 @@ interrupt() {
 	if [ "$how" = same ]; then
 		tbl=${tbl#"0 $LEN ec "}
 	else
-		tbl="$K $M $C 3 nosync max_rebuild_rate $RATE $(devs "")"
+		tbl="$K $M $C 3 nosync max_rebuild_rate $RATE $(slot_devs "")"
 	fi
 	id=$(kmsg_mark)
 	ec_create b "0 $LEN ec $tbl"
@@ -252,7 +234,7 @@ interrupt 5 same
 interrupt 10 plain
 interrupt 10 cut
 # the rest at full speed
-ec_reload b "$PREFIX 1 nosync $(devs "")"
+ec_reload b "$PREFIX 1 nosync $(slot_devs "")"
 tap $? "interrupt: reload without the rate limit"
 ec_wait_sync b 300
 tap $? "interrupt: rebuild finishes"
@@ -261,11 +243,11 @@ fio --name=f --filename="$(vol b)" --rw=write --bs=1M --ioengine=libaio \
 	--iodepth=4 --direct=1 --size="$FILL" --verify=crc32c --verify_only \
 	--randseed=77 >"$EC_TMP/fillv" 2>&1 && fio_ok "$EC_TMP/fillv"
 tap $? "interrupt: the data verifies"
-sets="$(others 41 4 $X)"
-[ "$FULL" = 1 ] && sets+=",$(others 42 4 $X),$(others 43 4 $X)"
+sets="$(slot_others 41 4 $X)"
+[ "$FULL" = 1 ] && sets+=",$(slot_others 42 4 $X),$(slot_others 43 4 $X)"
 IFS=, read -ra SETS <<<"$sets"
 for miss in "${SETS[@]}"; do
-	ec_reload b "$PREFIX 0 $(devs "$miss")"
+	ec_reload b "$PREFIX 0 $(slot_devs "$miss")"
 	tap $? "interrupt: reload with slots ${miss% } missing"
 	fio --name=f --filename="$(vol b)" --rw=write --bs=1M --ioengine=libaio \
 		--iodepth=4 --direct=1 --size="$FILL" --verify=crc32c --verify_only \
@@ -273,7 +255,7 @@ for miss in "${SETS[@]}"; do
 	tap $? "interrupt: data verifies with slots ${miss% } missing (needs the rebuilt member $X)"
 	[ "$miss" = "${SETS[-1]}" ] && break
 	# They come back stale (the superblocks say missing): rebuilt.
-	ec_reload b "$PREFIX 0 $(devs "")" && ec_wait_sync b 300
+	ec_reload b "$PREFIX 0 $(slot_devs "")" && ec_wait_sync b 300
 	tap $? "interrupt: slots ${miss% } back and rebuilt ($(ec_health b))"
 done
 ec_remove b

@@ -223,7 +223,7 @@ bad=()
 uuid0=$(sb_get 0 array_uuid)
 uuids=()
 for i in $(seq 0 13); do
-	exp="magic_ok=1 version=1 member_index=$i k=10 m=4 chunk_sectors=8 data_offset=8192"
+	exp="magic_ok=1 version=1 member_index=$i k=10 m=4 chunk_sectors=8 data_offset=$EC_DATA_OFFSET"
 	got=""
 	for kv in $exp; do got+="${kv%%=*}=$(sb_get "$i" "${kv%%=*}") "; done
 	[ "${got% }" = "$exp" ] || bad+=("member $i: $got")
@@ -238,7 +238,7 @@ for i in $(seq 0 13); do
 	uuids+=("$mu")
 	list=$(sb_get "$i" member_uuids | cut -d, -f$((i + 1)))
 	[ "$mu" = "$list" ] || bad+=("member $i: member_uuid not in member_uuids[$i]")
-	[ "$(sb_get "$i" data_sectors)" -ge $(( (i == 13 ? SZ13 : SZ) - 8192 - 8192 )) ] 2>/dev/null ||
+	[ "$(sb_get "$i" data_sectors)" -ge $(( (i == 13 ? SZ13 : SZ) - EC_DATA_OFFSET - 8192 )) ] 2>/dev/null ||
 		bad+=("member $i: data_sectors $(sb_get "$i" data_sectors)")
 	[ "$(sb_get "$i" reserved_zero)" = 1 ] || bad+=("member $i: reserved bytes not zero")
 done

@@ -19,18 +19,18 @@ import random
 import struct
 import sys
 
-SECTOR = 512
-SB_SIZE = 4096
-SB_COPIES = (0, 8)
-DATA_OFFSET = 8192
-SB_MAGIC = 0x62732d63652d6d64
-F_CLEAN, F_SYNCED = 1, 2
-
-
-# CRC-32C and the superblock layout: tests/kernel/ecio.py's.
+# CRC-32C, the superblock layout and the format's constants (read from
+# include/uapi/linux/dm-ec-format.h): tests/kernel/ecio.py's.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', 'kernel'))
 import ecio  # noqa: E402
+
+SECTOR = ecio.SECTOR
+SB_SIZE = ecio.SB_SIZE
+SB_COPIES = ecio.SB_COPIES
+DATA_OFFSET = ecio.DATA_OFFSET
+SB_MAGIC = ecio.SB_MAGIC
+F_CLEAN, F_SYNCED = ecio.SB_F_CLEAN, ecio.SB_F_SYNCED
 
 crc32c = ecio.CRC_STYLES['crc32c']
 # the superblock's numeric fields (name: (offset, struct format)), from ecio
@@ -102,8 +102,9 @@ def cmd_build(a):
             'data_offset': DATA_OFFSET, 'data_sectors': rows * chunk,
             'events': a.events, 'ctime': 1700000000, 'utime': 1700000001,
             'resync_cp': 0 if a.unsynced else rows * chunk, 'rebuild_cp': 0,
-            'region_sectors': 8192, 'bitmap_sectors': 1, 'bitmap_offset': 16,
-            'log_offset': 2048, 'log_sectors': 6144, 'log_gen': 1,
+            'region_sectors': 8192, 'bitmap_sectors': 1,
+            'bitmap_offset': ecio.BITMAP_OFFSET, 'log_offset': ecio.LOG_OFFSET,
+            'log_sectors': DATA_OFFSET - ecio.LOG_OFFSET, 'log_gen': 1,
         }
         blk = bytearray(SB_SIZE)
         for name, val in fields.items():

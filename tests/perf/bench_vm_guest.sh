@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/bench_vm_guest.sh - dm-ec against dm-raid raid6 at the dm level,
-# inside the test VM (tests/bench_vm.sh boots it). 14 brd RAM disks serve
+# tests/perf/bench_vm_guest.sh - dm-ec against dm-raid raid6 at the dm level,
+# inside the test VM (tests/perf/bench_vm.sh boots it). 14 brd RAM disks serve
 # as members of, in turn:
 #
 #   ec64k   dm-ec 10+4, chunk 128 sectors (64 KiB), nosync
