@@ -23,7 +23,7 @@ TEST_CFLAGS := $(UCFLAGS) -I$(KSFT) -I$(CURDIR)/tests/codec -I$(CURDIR)/tests/go
 # tests/codec/test_<name>.c -> build/tests/<name>_test
 CODEC_TESTS := $(patsubst tests/codec/test_%.c,$(TB)/%_test,\
 		 $(wildcard tests/codec/test_*.c))
-CODEC_TEST_HDRS := tests/codec/common.h tests/golden/golden.h user/libec.h \
+CODEC_TEST_HDRS := tests/codec/common.h tests/codec/impl_fixture.h tests/golden/golden.h user/libec.h \
 		   $(wildcard kernel/codec/*.h kernel/codec/simd/*.h)
 
 $(CODEC_TESTS): $(TB)/%_test: tests/codec/test_%.c $(CODEC_TEST_HDRS) \

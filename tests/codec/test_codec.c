@@ -167,39 +167,7 @@ static u32 random_set(uint64_t *seed, unsigned int n, unsigned int e)
 /* ---------------------------------------------------------------------- */
 /* One variant per implementation */
 
-FIXTURE(impl) {
-	const struct ec_gf_ops *ops;
-};
-
-FIXTURE_VARIANT(impl) {
-	const char *name;
-};
-
-/* One variant per kernel built here: generic and the kernel's list. */
-FIXTURE_VARIANT_ADD(impl, generic) { .name = "generic" };
-#define EC_GF(n)	FIXTURE_VARIANT_ADD(impl, n) { .name = #n };
-#include "simd/ec_simd_list.h"
-#undef EC_GF
-
-FIXTURE_SETUP(impl)
-{
-	const struct ec_gf_ops *ops;
-
-	ASSERT_EQ(0, libec_init());
-	ops = ec_codec_find(variant->name);
-	if (!ops)
-		SKIP(return, "%s: not built", variant->name);
-	if (!ops->valid())
-		SKIP(return, "%s: not supported by this CPU", variant->name);
-	self->ops = ops;
-}
-
-FIXTURE_TEARDOWN(impl)
-{
-}
-
-/* The 6.1 harness runs the body after a SKIP in setup: stop it here. */
-#define NEED_IMPL() do { if (!self->ops) return; } while (0)
+#include "impl_fixture.h"
 
 /* Every kernel call shape against generic: random coefficients. */
 TEST_F_TIMEOUT(impl, dot_prod_random, 120)
