@@ -1,10 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0
 # dm-ec top-level Makefile: the module (through Kbuild), the userspace
 # library, tools, tests and benchmarks. See README.md.
+#
+# `make` builds what a server needs (the module for the running kernel,
+# ecctl, libec) with only the build dependencies (scripts/deps.sh --build);
+# `make install` / `make uninstall` put it in place or take it away.
+# The test world (QEMU, cross compilers, kernel source, ISA-L) comes with
+# make check, bench and demo alone, which build the module for the kernel
+# the test VM boots (TEST_KVER: Debian's newest amd64 kernel here).
 
+# The project's one version: dkms.conf's PACKAGE_VERSION.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' $(CURDIR)/dkms.conf)
 ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
-KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E 'amd64$$' | sort -V | tail -1)
+KVER ?= $(shell uname -r)
+TEST_KVER ?= $(shell ls /lib/modules 2>/dev/null | grep -E 'amd64$$' | sort -V | tail -1)
 B := $(CURDIR)/build
+PREFIX ?= /usr/local
+# Install locations (DESTDIR= stages them, as packages do).
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+INCDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
+PCDIR ?= $(LIBDIR)/pkgconfig
+COMPLDIR ?= /usr/share/bash-completion/completions
+MODULE_SRC := Kbuild dkms.conf kernel include
 
 ifeq ($(ARCH),arm64)
 CROSS_COMPILE ?= aarch64-linux-gnu-
@@ -18,22 +37,31 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) ARCH=$(ARCH)
 ARM64_KDIR = $(B)/arm64/usr/src/$(shell ls $(B)/arm64/usr/src 2>/dev/null | grep -E 'arm64$$' | tail -1)
 ARM64_M := $(B)/arm64-mod
 
-.PHONY: all deps module module-arm64 user check check-full bench bench-vm demo style \
-	sparse install clean help debug-kernel module-debug check-debug
+.PHONY: all deps deps-build module test-module module-arm64 tools user check \
+	check-full bench bench-vm demo style sparse install uninstall clean help \
+	debug-kernel module-debug check-debug
 
-all: deps module user
+all: deps-build module tools
+
+deps-build:
+	@scripts/deps.sh --build $(KVER)
 
 deps:
 	@scripts/deps.sh
 
 module:
+	@[ -e $(KDIR)/Makefile ] || { echo "make: no kernel build tree $(KDIR) (headers of $(KVER)): install linux-headers-$(KVER), or name another kernel with KVER= or KDIR=" >&2; exit 1; }
 	$(KMAKE) modules
+
+# The module for the kernel the test VM boots (make check, demo, bench-vm).
+test-module:
+	@$(MAKE) --no-print-directory module KVER=$(TEST_KVER)
 
 # Cross-build for Debian's arm64 kernel in a copy of the sources
 # (build/arm64-mod/dm-ec.ko), leaving the native objects alone.
 module-arm64: deps
 	@rm -rf $(ARM64_M) && mkdir -p $(ARM64_M)
-	@cp -r Kbuild kernel include $(ARM64_M)/
+	@cp -r $(MODULE_SRC) $(ARM64_M)/
 	@find $(ARM64_M) \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' \) -delete
 	$(MAKE) -C $(ARM64_KDIR) M=$(ARM64_M) ARCH=arm64 \
 		CROSS_COMPILE=aarch64-linux-gnu- W=1 modules
@@ -52,7 +80,7 @@ debug-kernel:
 
 module-debug: debug-kernel
 	@rm -rf $(DEBUG_M) && mkdir -p $(DEBUG_M)
-	@cp -r Kbuild kernel include $(DEBUG_M)/
+	@cp -r $(MODULE_SRC) $(DEBUG_M)/
 	@find $(DEBUG_M) \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' \) -delete
 	$(MAKE) -C $(DEBUG_KDIR)/obj M=$(DEBUG_M) \
 		KCFLAGS=-Wframe-larger-than=4096 modules
@@ -65,19 +93,19 @@ check-debug: deps module-debug user
 include user/user.mk
 -include tests/kernel/fuzz.mk
 
-check: deps module user
+check: deps test-module user
 	@tests/run_tests.sh
 
-check-full: deps module user
+check-full: deps test-module user
 	@EC_FULL=1 tests/run_tests.sh
 
 bench: deps user
 	@$(B)/tests/ec_bench
 
-demo: deps module user
+demo: deps test-module user
 	@tests/demo.sh
 
-bench-vm: deps module
+bench-vm: deps test-module
 	@tests/perf/bench_vm.sh
 
 style: deps
@@ -86,23 +114,41 @@ style: deps
 sparse: deps
 	@scripts/static_checks.sh sparse
 
-install: module user
-	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(KVER)
-	install -D -m 0755 $(B)/user/ecctl $(DESTDIR)/usr/local/sbin/ecctl
-	install -D -m 0644 Documentation/ecctl.8 $(DESTDIR)/usr/local/share/man/man8/ecctl.8
-	install -D -m 0644 user/ecctl.bash-completion \
-		$(DESTDIR)/usr/share/bash-completion/completions/ecctl
-	install -D -m 0644 user/libec.h $(DESTDIR)/usr/local/include/libec.h
-	install -D -m 0644 $(B)/user/libec.a $(DESTDIR)/usr/local/lib/libec.a
+# The module under /lib/modules/$(KVER)/updates (depmod unless staged in
+# DESTDIR), ecctl, its man page and completion, libec with a pkg-config
+# file. uninstall takes away exactly that.
+INSTALLED := $(SBINDIR)/ecctl $(MANDIR)/man8/ecctl.8 $(COMPLDIR)/ecctl \
+	     $(INCDIR)/libec.h $(LIBDIR)/libec.a $(PCDIR)/libec.pc
+
+install: module tools
+	$(KMAKE) INSTALL_MOD_DIR=updates $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
+		DEPMOD=true modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	install -D -m 0755 $(B)/user/ecctl $(DESTDIR)$(SBINDIR)/ecctl
+	install -D -m 0644 Documentation/ecctl.8 $(DESTDIR)$(MANDIR)/man8/ecctl.8
+	install -D -m 0644 user/ecctl.bash-completion $(DESTDIR)$(COMPLDIR)/ecctl
+	install -D -m 0644 user/libec.h $(DESTDIR)$(INCDIR)/libec.h
+	install -D -m 0644 $(B)/user/libec.a $(DESTDIR)$(LIBDIR)/libec.a
+	@mkdir -p $(DESTDIR)$(PCDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    user/libec.pc.in >$(DESTDIR)$(PCDIR)/libec.pc
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/dm-ec.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 clean:
 	-$(KMAKE) clean
 	rm -rf $(B)
 
 help:
-	@echo "make [all]     build dm-ec.ko and the userspace tools (runs make deps)"
-	@echo "make deps      install what a fresh Debian 12 machine lacks"
+	@echo "make [all]     build dm-ec.ko for uname -r (KVER=, KDIR=), ecctl and libec;"
+	@echo "               installs only the build dependencies (scripts/deps.sh --build)"
+	@echo "make install   the module (updates/), ecctl, man page, completion, libec"
+	@echo "make uninstall take away what make install put in place"
+	@echo "make deps      install what testing needs on a fresh Debian 12 machine"
 	@echo "make check     run every test; ends with 'N passed, N failed'"
 	@echo "make bench     codec benchmark against ISA-L"
 	@echo "make demo      the whole lifecycle in a VM"

@@ -75,4 +75,4 @@ module_exit(dm_ec_exit);
 MODULE_DESCRIPTION("device-mapper Reed-Solomon erasure-coded target");
 MODULE_AUTHOR("dm-ec developers");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("1.0.0");
+MODULE_VERSION(DM_EC_VERSION);

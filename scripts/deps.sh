@@ -3,10 +3,15 @@
 #
 # scripts/deps.sh - install what a fresh Debian 12 machine needs to build,
 # check and test dm-ec, for x86_64 and (cross-built, run under QEMU) arm64.
+# `make` asks only for --build (what a server needs to build and install
+# dm-ec); make check, bench and demo ask for the test world too.
 #
 # Idempotent: when everything is already in place it only runs one
 # dpkg-query and a few stamp-file tests (well under a second).
 #
+#   scripts/deps.sh --build [KVER]  the build dependencies alone: compiler,
+#                              kernel headers for KVER (default: uname -r),
+#                              libnl-3, libdevmapper, libblkid, pkg-config
 #   scripts/deps.sh            host packages + arm64 kernel tree + kernel-source bits
 #   scripts/deps.sh --host     host packages only
 #   scripts/deps.sh --arm64    host packages + arm64 kernel/busybox under build/arm64
@@ -29,8 +34,16 @@ B=$ROOT/build
 die() { echo "deps.sh: error: $*" >&2; exit 1; }
 log() { echo "deps.sh: $*" >&2; }
 
-# Debian packages for the host (amd64). Keep sorted-ish by purpose.
+# What building and installing dm-ec needs (make, make install, DKMS).
+BUILD_PKGS=(
+	make gcc libc6-dev pkg-config kmod
+	libnl-3-dev libnl-genl-3-dev libdevmapper-dev libblkid-dev
+)
+
+# Debian packages for the host (amd64) to test: the build's and the test
+# world's. Keep sorted-ish by purpose.
 PKGS=(
+	"${BUILD_PKGS[@]}"
 	# kernel to build against and to boot in the VM
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	# toolchain and kbuild helpers
@@ -45,7 +58,7 @@ PKGS=(
 	cpio xz-utils gzip
 )
 
-want_host=0 want_arm64=0 want_ksrc=0
+want_host=0 want_arm64=0 want_ksrc=0 want_build=0
 if [ $# -eq 0 ]; then
 	want_host=1 want_arm64=1 want_ksrc=1
 fi
@@ -55,8 +68,10 @@ for a in "$@"; do
 	--arm64) want_host=1 want_arm64=1 ;;
 	--ksrc) want_host=1 want_ksrc=1 ;;
 	--print-kver) want_host=0 ;;
-	-h|--help) sed -n '3,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
-	*) die "unknown option '$a' (try --help)" ;;
+	--build) want_build=1 ;;
+	-h|--help) sed -n '3,30p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	*) [ $want_build -eq 1 ] || die "unknown option '$a' (try --help)"
+	   BUILD_KVER=$a ;;
 	esac
 done
 
@@ -94,9 +109,9 @@ missing_pkgs() {
 	done
 }
 
-install_host() {
+install_pkgs() {
 	local miss
-	miss=$(missing_pkgs "${PKGS[@]}")
+	miss=$(missing_pkgs "$@")
 	[ -z "$miss" ] && return 0
 	log "installing: $(echo "$miss" | tr '\n' ' ')"
 	apt_update
@@ -207,8 +222,30 @@ setup_ksrc() {
 	touch "$stamp"
 }
 
+# The build dependencies, and the headers of the kernel to build for when
+# they are not there: a kernel without a package of headers (a custom or
+# cloud kernel) gets a warning; KVER=/KDIR= then name another.
+install_build() {
+	local kver=${BUILD_KVER:-$(uname -r)}
+	install_pkgs "${BUILD_PKGS[@]}"
+	[ -e "/lib/modules/$kver/build/Makefile" ] && return 0
+	apt_update
+	if apt-cache show "linux-headers-$kver" >/dev/null 2>&1; then
+		log "installing linux-headers-$kver"
+		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "linux-headers-$kver" >&2 ||
+			die "apt-get install linux-headers-$kver failed"
+	else
+		log "warning: no package linux-headers-$kver: the module cannot be built for the running kernel; use KVER= or KDIR= for another"
+	fi
+}
+
+if [ $want_build -eq 1 ]; then
+	install_build
+	exit 0
+fi
 if [ $want_host -eq 1 ]; then
-	install_host
+	install_pkgs "${PKGS[@]}"
 fi
 mkdir -p "$B"
 KVER=$(host_kver)

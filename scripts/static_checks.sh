@@ -35,7 +35,7 @@ mkdir -p "$B"
 src=$B/static-src
 rm -rf "$src"
 mkdir -p "$src"
-cp -r Kbuild kernel include "$src/"
+cp -r Kbuild dkms.conf kernel include "$src/"
 find "$src" -name '*.o' -o -name '.*.cmd' | xargs rm -f
 
 if on w1; then

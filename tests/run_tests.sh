@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/run_tests.sh - every dm-ec test: static checks of the module
-# (W=1, checkpatch, sparse), the userspace codec tests, the kernel tests in
+# (W=1, checkpatch, sparse), the userspace codec tests, the build and
+# install (make install, DKMS) tests, the kernel tests in
 # the x86_64 VM (slub_debug on) and the module in the arm64 VM. Called by
 # `make check` (after the build). Prints TAP-ish lines as it goes and ends
 # with "N passed, N failed" alone on the last line.
@@ -69,6 +70,15 @@ tests/user/t_ecctl_input.sh > "$LOG/ecctl-input.log" 2>&1
 grep -E '^(ok|not ok) ' "$LOG/ecctl-input.log" > "$LOG/ecctl-input.top" || true
 count_tap "$LOG/ecctl-input.top" ecctl-input
 [ -s "$LOG/ecctl-input.top" ] || result 1 "ecctl-input: no results (see $LOG/ecctl-input.log)"
+
+# 2c. A server's build: make's rules name no test dependency, make
+# install/uninstall DESTDIR=, libec.pc, dkms build, and the DKMS-built
+# module loaded in the VM (one short boot).
+section "build, install and DKMS (host; smoke test in the VM)"
+tests/build/t_install.sh --vm > "$LOG/install.log" 2>&1
+grep -E '^(ok|not ok) ' "$LOG/install.log" > "$LOG/install.top" || true
+count_tap "$LOG/install.top" install
+[ -s "$LOG/install.top" ] || result 1 "install: no results (see $LOG/install.log)"
 
 # 3. Kernel tests in the x86_64 VM, one boot, slub_debug on.
 section "kernel tests (x86_64 VM)"

@@ -54,9 +54,11 @@ ECCTL_SRC := $(wildcard user/ecctl/*.c)
 ECCTL_DEPS := $(wildcard user/ecctl/*.h) user/libec.h $(wildcard include/uapi/linux/*.h)
 ECCTL_OBJ := $(patsubst %.c,$(UB)/%.o,$(ECCTL_SRC))
 
-$(UB)/user/ecctl/%.o: user/ecctl/%.c $(ECCTL_DEPS)
+ECCTL_VERSION = -DECCTL_VERSION='"$(VERSION)"'
+
+$(UB)/user/ecctl/%.o: user/ecctl/%.c $(ECCTL_DEPS) dkms.conf
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) $(NL_CFLAGS) -c -o $@ $<
+	$(UCC) $(UCFLAGS) $(NL_CFLAGS) $(ECCTL_VERSION) -c -o $@ $<
 
 $(UB)/ecctl: $(ECCTL_OBJ) $(UB)/libec.a
 	$(UCC) $(UCFLAGS) -o $@ $(ECCTL_OBJ) $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
@@ -79,7 +81,7 @@ USAN := $(shell echo 'int main(void) { return 0; }' | \
 
 $(B)/tests/ecctl-san: $(ECCTL_SRC) $(ECCTL_DEPS) $(UB)/libec.a
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) $(USAN) $(NL_CFLAGS) -o $@ $(ECCTL_SRC) $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
+	$(UCC) $(UCFLAGS) $(USAN) $(NL_CFLAGS) $(ECCTL_VERSION) -o $@ $(ECCTL_SRC) $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
 
 $(B)/tests/ecctl_unit: tests/user/ecctl_unit.c $(ECCTL_SRC) $(ECCTL_DEPS) $(UB)/libec.a
 	@mkdir -p $(dir $@)
@@ -89,7 +91,10 @@ $(B)/tests/ecctl_unit: tests/user/ecctl_unit.c $(ECCTL_SRC) $(ECCTL_DEPS) $(UB)/
 .PHONY: user-tests
 user-tests: $(B)/tests/ecctl-san $(B)/tests/ecctl_unit
 
-user: $(UB)/libec.a $(B)/tests/ec_bench $(UB)/ecctl $(B)/tests/nlfuzz $(B)/tests/lwreplay \
-      user-tests
+# tools: what a server needs (make, make install), no test dependency;
+# user: the tools and every test and benchmark program (make check).
+tools: $(UB)/libec.a $(UB)/ecctl
+
+user: tools $(B)/tests/ec_bench $(B)/tests/nlfuzz $(B)/tests/lwreplay user-tests
 
 -include tests/codec/codec.mk

@@ -76,7 +76,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(1, argv);
 	if (!strcmp(argv[1], "--version")) {
-		printf("ecctl 1.0.0 (dm_ec netlink version %d)\n", DM_EC_GENL_VERSION);
+		printf("ecctl %s (dm_ec netlink version %d)\n", ECCTL_VERSION,
+		       DM_EC_GENL_VERSION);
 		return 0;
 	}
 	for (i = 0; i < NCMDS; i++) {

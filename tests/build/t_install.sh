@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/build/t_install.sh - a server's build and install, on the host
+# (issue 13): what `make`, `make install` and DKMS do, without the test
+# world.
+#
+# - the rules of `make` (all, tools, install) name no test dependency
+#   (QEMU, cross compiler, kernel source, kselftest, ISA-L, tests/);
+# - `make install DESTDIR=` stages the module under updates/, ecctl, its
+#   man page and completion, libec and libec.pc; the module and ecctl say
+#   dkms.conf's version; a program built with `pkg-config libec` against
+#   the staged library encodes, loses m blocks and rebuilds them;
+#   `make uninstall DESTDIR=` leaves nothing behind;
+# - `dkms build` of the tree's dkms.conf (its own dkms and source trees
+#   under a temporary directory) against the test kernel's headers builds
+#   dm-ec.ko; with --vm, tests/build/dkms_smoke.sh then loads that module
+#   in the test VM and serves a volume with it.
+#
+# usage: tests/build/t_install.sh [--vm]    (root; after `make deps`)
+# Prints TAP.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+KVER=${TEST_KVER:-$(ls /lib/modules 2>/dev/null | grep -E 'amd64$' | sort -V | tail -1)}
+VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+T=$(mktemp -d /tmp/t_install.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+N=0 FAILED=0
+ok() { N=$((N + 1)); echo "ok $N - $1"; }
+not_ok() {
+	N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $1"; shift
+	local l; for l in "$@"; do printf '#   %s\n' "$l"; done
+}
+tap() { if [ "$1" -eq 0 ]; then ok "$2"; else shift; not_ok "$@"; fi; }
+
+# --- the build rules --------------------------------------------------------
+TESTWORLD='qemu|aarch64|ksrc|kselftest|linux-source|isal|debug-kernel|tests/'
+for tgt in all tools install; do
+	out=$(make -n --no-print-directory "$tgt" KVER="$KVER" DESTDIR="$T/n" 2>&1)
+	bad=$(grep -E "$TESTWORLD" <<<"$out" | head -3)
+	[ -z "$bad" ]
+	tap $? "make -n $tgt names no test dependency" "$bad"
+done
+out=$(make -n --no-print-directory all KVER="$KVER" 2>&1 | grep 'scripts/deps.sh')
+[ -n "$out" ] && ! grep -qv -- 'scripts/deps.sh --build' <<<"$out"
+tap $? "make installs with scripts/deps.sh --build alone (build dependencies only)" "$out"
+[ -n "$VERSION" ]
+tap $? "dkms.conf has a PACKAGE_VERSION ($VERSION)"
+
+# --- make install / uninstall ---------------------------------------------------
+D=$T/stage
+make --no-print-directory install DESTDIR="$D" KVER="$KVER" >"$T/install.log" 2>&1
+tap $? "make install DESTDIR=... KVER=$KVER" "$(tail -3 "$T/install.log")"
+missing=()
+for f in "lib/modules/$KVER/updates/dm-ec.ko" usr/local/sbin/ecctl \
+	 usr/local/share/man/man8/ecctl.8 usr/share/bash-completion/completions/ecctl \
+	 usr/local/include/libec.h usr/local/lib/libec.a usr/local/lib/pkgconfig/libec.pc; do
+	[ -f "$D/$f" ] || missing+=("$f")
+done
+[ ${#missing[@]} -eq 0 ]
+tap $? "everything staged (module under updates/, ecctl, man, completion, libec, libec.pc)" \
+	"missing: ${missing[*]}"
+v=$(modinfo -F version "$D/lib/modules/$KVER/updates/dm-ec.ko" 2>&1)
+[ "$v" = "$VERSION" ]
+tap $? "the module's version is dkms.conf's ($v)"
+v=$("$D/usr/local/sbin/ecctl" --version 2>&1)
+[[ $v == "ecctl $VERSION "* ]]
+tap $? "ecctl --version says $VERSION ($v)"
+
+cat >"$T/pc.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libec.h>
+
+int main(void)
+{
+	enum { K = 10, M = 4, LEN = 4096 };
+	static unsigned char buf[K + M][LEN], orig[K + M][LEN];
+	void *blocks[K + M];
+	struct libec_ctx *ctx;
+	int i;
+
+	srand(1);
+	for (i = 0; i < K + M; i++) {
+		for (int j = 0; j < LEN; j++)
+			buf[i][j] = rand();
+		blocks[i] = buf[i];
+	}
+	if (libec_init() || libec_ctx_new(&ctx, K, M) ||
+	    libec_encode(ctx, LEN, (const void * const *)blocks, blocks + K))
+		return 1;
+	memcpy(orig, buf, sizeof(buf));
+	for (i = 0; i < K + M; i++)
+		if ((0x2c1 >> i) & 1)
+			memset(buf[i], 0, LEN);
+	if (libec_reconstruct(ctx, 0x2c1, LEN, blocks))
+		return 2;
+	libec_ctx_free(ctx);
+	return memcmp(orig, buf, sizeof(buf)) ? 3 : 0;
+}
+C
+pc() {
+	PKG_CONFIG_SYSROOT_DIR=$D PKG_CONFIG_PATH=$D/usr/local/lib/pkgconfig \
+		pkg-config "$@" libec
+}
+# shellcheck disable=SC2046
+gcc -o "$T/pc" "$T/pc.c" $(pc --cflags) $(pc --libs) >"$T/pc.log" 2>&1 && "$T/pc"
+tap $? "a program built with pkg-config libec (staged) encodes, loses 4 blocks, rebuilds them" \
+	"$(tail -3 "$T/pc.log")"
+make --no-print-directory uninstall DESTDIR="$D" KVER="$KVER" >"$T/uninstall.log" 2>&1
+left=$(find "$D" -type f | sed "s|^$D/||" | head -5)
+[ -z "$left" ]
+tap $? "make uninstall leaves no file behind" "$left"
+
+# --- DKMS ----------------------------------------------------------------------
+if ! command -v dkms >/dev/null; then
+	not_ok "dkms is installed (scripts/deps.sh)"
+else
+	src=$T/src/dm-ec-$VERSION
+	mkdir -p "$src" "$T/dkms"
+	cp -r Kbuild dkms.conf kernel include "$src/"
+	find "$src" \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' \) -delete
+	dkms build -m dm-ec -v "$VERSION" -k "$KVER" --sourcetree "$T/src" \
+		--dkmstree "$T/dkms" >"$T/dkms.log" 2>&1
+	tap $? "dkms build dm-ec/$VERSION for $KVER" "$(tail -5 "$T/dkms.log")"
+	ko=$(find "$T/dkms/dm-ec/$VERSION/$KVER" -name 'dm-ec.ko*' 2>/dev/null | head -1)
+	[ -n "$ko" ] && [ "$(modinfo -F version "$ko")" = "$VERSION" ] &&
+		[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$KVER" ]
+	tap $? "the DKMS module is for $KVER and says version $VERSION" "${ko:-no dm-ec.ko}"
+	if [ "${1:-}" = --vm ] && [ -n "$ko" ]; then
+		case $ko in *.xz) xz -dc "$ko" >"$T/dm-ec.ko" ;; *) cp "$ko" "$T/dm-ec.ko" ;; esac
+		tests/vm/run.sh --ko "$T/dm-ec.ko" --timeout 900 --script-timeout 800 \
+			tests/build/dkms_smoke.sh >"$T/vm.out" 2>&1
+		rc=$?
+		sed -n 's/^\(not \)\{0,1\}ok [0-9]* - /  vm: &/p' "$T/vm.out" | sed 's/^/# /'
+		tap $rc "the DKMS-built module loads in the test VM and serves a 4+2 volume" \
+			"$(grep -E '^(not ok|# vm)' "$T/vm.out" | head -5)"
+	fi
+fi
+
+echo "1..$N"
+echo "# $((N - FAILED)) passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
