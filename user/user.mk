@@ -48,6 +48,7 @@ $(B)/tests/ec_bench: tests/perf/ec_bench.c $(UB)/libec.a
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 DM_LIBS = $(shell pkg-config --libs devmapper)
+BLKID_LIBS = $(shell pkg-config --libs blkid)
 
 # ecctl: user/ecctl/, one file per concern (ecctl.h lists them)
 ECCTL_SRC := $(wildcard user/ecctl/*.c)
@@ -61,7 +62,7 @@ $(UB)/user/ecctl/%.o: user/ecctl/%.c $(ECCTL_DEPS) dkms.conf
 	$(UCC) $(UCFLAGS) $(NL_CFLAGS) $(ECCTL_VERSION) -c -o $@ $<
 
 $(UB)/ecctl: $(ECCTL_OBJ) $(UB)/libec.a
-	$(UCC) $(UCFLAGS) -o $@ $(ECCTL_OBJ) $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
+	$(UCC) $(UCFLAGS) -o $@ $(ECCTL_OBJ) $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) $(BLKID_LIBS) -pthread
 
 $(B)/tests/nlfuzz: tests/kernel/nlfuzz.c include/uapi/linux/dm-ec.h
 	@mkdir -p $(dir $@)
@@ -81,12 +82,12 @@ USAN := $(shell echo 'int main(void) { return 0; }' | \
 
 $(B)/tests/ecctl-san: $(ECCTL_SRC) $(ECCTL_DEPS) $(UB)/libec.a
 	@mkdir -p $(dir $@)
-	$(UCC) $(UCFLAGS) $(USAN) $(NL_CFLAGS) $(ECCTL_VERSION) -o $@ $(ECCTL_SRC) $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) -pthread
+	$(UCC) $(UCFLAGS) $(USAN) $(NL_CFLAGS) $(ECCTL_VERSION) -o $@ $(ECCTL_SRC) $(UB)/libec.a $(NL_LIBS) $(DM_LIBS) $(BLKID_LIBS) -pthread
 
 $(B)/tests/ecctl_unit: tests/user/ecctl_unit.c $(ECCTL_SRC) $(ECCTL_DEPS) $(UB)/libec.a
 	@mkdir -p $(dir $@)
 	$(UCC) $(UCFLAGS) $(USAN) -Wno-format-truncation $(NL_CFLAGS) -Iuser/ecctl -o $@ $< \
-		$(filter-out user/ecctl/ecctl.c,$(ECCTL_SRC)) $(UB)/libec.a $(NL_LIBS) -pthread
+		$(filter-out user/ecctl/ecctl.c,$(ECCTL_SRC)) $(UB)/libec.a $(NL_LIBS) $(BLKID_LIBS) -pthread
 
 .PHONY: user-tests
 user-tests: $(B)/tests/ecctl-san $(B)/tests/ecctl_unit

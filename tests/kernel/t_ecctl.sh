@@ -48,7 +48,7 @@ print(r if not isinstance(r, bool) else ("yes" if r else "no"))' "$1"
 rc_is "no arguments: usage, exit 2" 2 "$E"
 rc_is "unknown command: exit 2" 2 "$E" frobnicate
 rc_is "--help: exit 0" 0 "$E" --help
-for c in create remove status list monitor fail replace rebuild scrub examine recover; do
+for c in create remove status list monitor fail replace rebuild scrub examine recover wipe; do
 	"$E" "$c" --help >"$T/out" 2>&1
 	rc=$?
 	grep -q "usage: ecctl $c" "$T/out"
@@ -77,6 +77,13 @@ like "$(dmsetup table ect_a)" "^0 $VLEN ec 4 4 128 1 nosync( [0-9]+:[0-9]+){8}$"
 rc_is "create: an existing name is refused" 1 "$E" create ect_a -k $K -m $M "${MEM[@]:0:8}"
 grep -q "ect_a: a device-mapper device of that name exists" "$T/err"
 tap $? "  ... with a clear message"
+rc_is "create: members of an active volume are refused under another name" 1 \
+	"$E" create ect_x -k $K -m $M "${MEM[@]:0:8}"
+grep -q "${MEM[0]}: not blank: dm-ec metadata (member 0 of volume " "$T/err"
+tap $? "  ... naming each device and the volume it belongs to"
+rc_is "wipe: a member of an active volume is refused" 1 "$E" wipe "${MEM[3]}"
+grep -q "${MEM[3]}: in use" "$T/err"
+tap $? "  ... saying it is in use"
 
 rc_is "list" 0 "$E" list
 grep -q "^ect_a .* 4+4 .*healthy *AAAAAAAA" "$T/out"
@@ -250,6 +257,15 @@ member_set_linear 11
 rc_is "remove ect_b" 0 "$E" remove ect_b
 rc_is "remove ect_a" 0 "$E" remove ect_a
 rc_is "remove again: exit 1" 1 "$E" remove ect_a
+rc_is "wipe: a member of the removed volume is wiped" 0 "$E" wipe "${MEM[3]}"
+rc_is "  ... examine then finds no superblock" 1 "$E" examine "${MEM[3]}"
+rc_is "create: refused while the other members still hold ect_a's superblocks" 1 \
+	"$E" create ect_a -k $K -m $M -c 64K --nosync "${MEM[@]:0:8}"
+for i in 0 1 2 4 5 6 7; do "$E" wipe "${MEM[$i]}" >/dev/null 2>&1 || break; done
+rc_is "create: after wipe of every member, create works again" 0 \
+	"$E" create ect_a -k $K -m $M -c 64K --nosync "${MEM[@]:0:8}"
+rc_is "  ... and the new volume is healthy" 0 "$E" status ect_a
+rc_is "remove ect_a" 0 "$E" remove ect_a
 "$E" list --json | pyjson 'len(d["volumes"])' >"$T/out"
 is "$(cat "$T/out")" 0 "list --json: no volumes left"
 

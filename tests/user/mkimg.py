@@ -12,6 +12,8 @@
       Change one superblock field (a name from FIELDS, "member_state.<i>" or
       "raw.<offset>.<fmt>") and rewrite the crc unless --no-crc.
   mkimg.py get IMG FIELD [--copy 0|1]
+  mkimg.py gpt IMG [--mib N]
+      A GPT partition table (one Linux partition) on a new IMG of N MiB.
 """
 import argparse
 import os
@@ -157,6 +159,40 @@ def cmd_get(a):
     return 0
 
 
+def cmd_gpt(a):
+    """A GPT (protective MBR, primary and backup header and entries, one
+    Linux partition) on an image of a.mib MiB, as fdisk would write it:
+    what libblkid reports as PTTYPE=gpt."""
+    import uuid
+    import zlib
+    n = a.mib * 2048
+    img = bytearray(n * SECTOR)
+    img[446 + 4] = 0xee
+    struct.pack_into('<II', img, 446 + 8, 1, min(n - 1, 0xffffffff))
+    img[510:512] = b'\x55\xaa'
+    ents = bytearray(128 * 128)
+    ents[0:16] = uuid.UUID('0fc63daf-8483-4772-8e79-3d69d8477de4').bytes_le
+    ents[16:32] = uuid.UUID(int=random.Random(a.seed).getrandbits(128)).bytes_le
+    struct.pack_into('<QQ', ents, 32, 2048, n - 2048)
+    disk = uuid.UUID(int=random.Random(a.seed + 1).getrandbits(128)).bytes_le
+
+    def header(lba, alt, entries):
+        h = bytearray(92)
+        h[0:8] = b'EFI PART'
+        struct.pack_into('<IIIIQQQQ', h, 8, 0x10000, 92, 0, 0, lba, alt, 34, n - 34)
+        h[56:72] = disk
+        struct.pack_into('<QIII', h, 72, entries, 128, 128, zlib.crc32(ents))
+        struct.pack_into('<I', h, 16, zlib.crc32(h))
+        return h
+    img[SECTOR:SECTOR + 92] = header(1, n - 1, 2)
+    img[2 * SECTOR:2 * SECTOR + len(ents)] = ents
+    img[(n - 33) * SECTOR:(n - 33) * SECTOR + len(ents)] = ents
+    img[(n - 1) * SECTOR:(n - 1) * SECTOR + 92] = header(n - 1, 1, n - 33)
+    with open(a.img, 'wb') as f:
+        f.write(img)
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -177,8 +213,13 @@ def main():
     g.add_argument('img')
     g.add_argument('field')
     g.add_argument('--copy', default='0')
+    t = sub.add_parser('gpt')
+    t.add_argument('img')
+    t.add_argument('--mib', type=int, default=16)
+    t.add_argument('--seed', type=int, default=1)
     a = p.parse_args()
-    return {'build': cmd_build, 'set': cmd_set, 'get': cmd_get}[a.cmd](a)
+    return {'build': cmd_build, 'set': cmd_set, 'get': cmd_get,
+            'gpt': cmd_gpt}[a.cmd](a)
 
 
 if __name__ == '__main__':

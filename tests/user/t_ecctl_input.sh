@@ -13,6 +13,10 @@
 #   member mask): every crafted image is refused with a message naming it
 #   and the cause, the others are used, and the recovered image is compared
 #   with the volume data, byte for byte;
+# - create refuses devices holding a filesystem, a partition table or
+#   another volume's dm-ec superblock (each named, with what it holds),
+#   unless --force; wipe clears a member's metadata area and nothing else,
+#   and refuses devices without dm-ec metadata unless --force;
 # - JSON with names that are not valid UTF-8, checked by a strict parser;
 # - build/tests/ecctl_unit: netlink replies and events with wrong types,
 #   lengths, ranges and strings, and reload() against a fake libdevmapper
@@ -47,6 +51,9 @@ not_ok() {
 	for l in "$@"; do printf '#   %s\n' "$l"; done
 }
 diag_file() { [ -s "$1" ] && head -n "${2:-8}" "$1" | sed 's/^/#     /'; }
+tap() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+DATA_OFFSET=$(awk '$1 == "#define" && $2 == "DM_EC_DATA_OFFSET" { print $3 }' \
+	"$ROOT/include/uapi/linux/dm-ec-format.h")
 
 for f in "$E" "$U"; do
 	if [ ! -x "$f" ]; then
@@ -129,6 +136,60 @@ ec "create --chunk 64KBB is a usage error" 2 '--chunk' \
 : >"$T/d 2"
 ec "create with a device path holding white space is a usage error" 2 \
 	"white space" create x -k 1 -m 1 "$T/d0" "$T/d 2"
+
+# ---- create refuses devices that hold anything; wipe ---------------------
+# (host: regular files; libblkid and the dm-ec superblock read see the same
+# bytes as on a block device. The dm steps fail here: DM_DEV_DIR is empty.)
+P=$T/probe
+mkdir -p "$P"
+for i in 0 1 2 3; do truncate -s 16M "$P/b$i"; done
+truncate -s 16M "$P/ext4" && mkfs.ext4 -q -F "$P/ext4" >/dev/null 2>&1
+$MK gpt "$P/gpt" --mib 16
+vol "$P/v" 2 1 8 4096
+sha_b0=$(sha256sum <"$P/b0")
+ec "create refuses a device holding ext4, naming it" 1 \
+	"ext4: not blank: ext4 filesystem \(--force" create x -k 2 -m 1 -c 8 "$P/b0" "$P/ext4" "$P/b1"
+ec "create refuses a device holding a GPT" 1 "gpt: not blank: gpt partition table" \
+	create x -k 2 -m 1 -c 8 "$P/b0" "$P/gpt" "$P/b1"
+ec "create refuses a member of another dm-ec volume, naming the volume and slot" 1 \
+	"m1.img: not blank: dm-ec metadata \(member 1 of volume [0-9a-f-]{36}\)" \
+	create x -k 2 -m 1 -c 8 "$P/b0" "$P/v/m1.img" "$P/b1"
+ec "create names every device that is not blank, in one run" 1 "gpt: not blank" \
+	create x -k 2 -m 1 -c 8 "$P/ext4" "$P/gpt" "$P/b1"
+grep -q "ext4: not blank" "$T/err"
+tap $? "  ... the ext4 one too"
+! grep -q "cannot create" "$T/err"
+tap $? "  ... and stops before device-mapper"
+[ "$(sha256sum <"$P/b0")" = "$sha_b0" ]
+tap $? "  ... a refused create writes nothing"
+ec "create on blank devices passes the probe (and reaches device-mapper)" 1 \
+	"x: cannot create the volume" create x -k 2 -m 1 -c 8 "$P/b0" "$P/b1" "$P/b2"
+! grep -q "not blank" "$T/err"
+tap $? "  ... with no device refused"
+ec "create --force skips the probe" 1 "x: cannot create the volume" \
+	create x -k 2 -m 1 -c 8 --force "$P/ext4" "$P/gpt" "$P/v/m1.img"
+! grep -q "not blank" "$T/err"
+tap $? "  ... and refuses nothing"
+cp --sparse=always "$P/v/m0.img" "$P/w.img"
+ec "wipe clears a member's metadata" 0 "" wipe "$P/w.img"
+grep -q "w.img: dm-ec metadata wiped (sectors 0-$((DATA_OFFSET - 1)))" "$T/out"
+tap $? "  ... and says which sectors"
+ec "  ... examine then finds no superblock" 1 "no valid dm-ec superblock" examine "$P/w.img"
+cmp -s -n $((DATA_OFFSET * 512)) "$P/w.img" /dev/zero
+tap $? "  ... the whole metadata area is zero (superblocks, bitmap, log)"
+cmp -s -i $((DATA_OFFSET * 512)) "$P/w.img" "$P/v/m0.img"
+tap $? "  ... the data area is untouched"
+ec "wipe refuses a device without dm-ec metadata" 1 "b3: no dm-ec metadata: not wiped \(--force" \
+	wipe "$P/b3"
+ec "wipe refuses a device holding ext4, naming it" 1 "ext4: ext4 filesystem: not wiped" \
+	wipe "$P/ext4"
+ec "wipe --force clears it anyway" 0 "" wipe --force "$P/ext4"
+ec "create accepts a wiped member" 1 "x: cannot create the volume" \
+	create x -k 2 -m 1 -c 8 "$P/w.img" "$P/ext4" "$P/b1"
+! grep -q "not blank" "$T/err"
+tap $? "  ... with no device refused"
+ec "wipe of a missing device names it" 1 "nosuch: No such file" wipe "$P/nosuch"
+ec "wipe wants one device" 2 "one device is needed" wipe
 
 # ---- examine ----------------------------------------------------------------
 vol "$T/a" 4 2 8 16

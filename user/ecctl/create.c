@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ecctl: create and remove.
+ * ecctl: create, remove, and wipe (a member's metadata cleared).
  */
 #include <libdevmapper.h>
 #include "ecctl.h"
@@ -41,13 +41,39 @@ static uint64_t create_len(const char *name, char **devs, unsigned int ndev,
 	return (uint64_t)k * ((min - DATA_OFFSET) / chunk * chunk);
 }
 
+/*
+ * Refuse devices that hold anything (a dm-ec superblock, a filesystem, a
+ * partition table, RAID/LVM/LUKS headers): each one is said, with what
+ * it holds. 0: every device is blank.
+ */
+static int create_probe(char **devs, unsigned int ndev)
+{
+	unsigned int i, bad = 0;
+	char what[160];
+	bool dm_ec;
+
+	for (i = 0; i < ndev; i++) {
+		if (!strcmp(devs[i], "-"))
+			continue;
+		if (probe_signature(devs[i], what, sizeof(what), &dm_ec)) {
+			bad++;
+		} else if (what[0]) {
+			err("%s: not blank: %s (--force to use it anyway)", devs[i],
+			    what);
+			bad++;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
 int cmd_create(int argc, char **argv)
 {
 	const char *ks = NULL, *ms = NULL, *cs = NULL;
-	bool nosync = false, is_ec;
+	bool nosync = false, force = false, is_ec;
 	const struct opt opts[] = {
 		OPT_ARG(NULL, 'k', &ks), OPT_ARG(NULL, 'm', &ms),
-		OPT_ARG("chunk", 'c', &cs), OPT_FLAG("nosync", 0, &nosync), OPT_END
+		OPT_ARG("chunk", 'c', &cs), OPT_FLAG("nosync", 0, &nosync),
+		OPT_FLAG("force", 'f', &force), OPT_END
 	};
 	struct ec_table t = { .k = 10, .m = 4, .chunk = 8192 };
 	unsigned long long v;
@@ -97,6 +123,8 @@ int cmd_create(int argc, char **argv)
 		err("%s: a device-mapper device of that name exists", name);
 		return 1;
 	}
+	if (!force && create_probe(argv + optind, t.ndev))
+		return 1;
 	if (nosync)
 		t.opt[t.nopt++] = DM_EC_OPT_NOSYNC;
 	if (table_format(&t, params, sizeof(params), name))
@@ -131,4 +159,66 @@ int cmd_remove(int argc, char **argv)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Clear a member's dm-ec metadata: both superblock copies, the bitmap and
+ * the log, everything before the data area. A device held by an active
+ * volume is refused (device-mapper holds its members exclusively), and
+ * so is one without dm-ec metadata unless --force.
+ */
+int cmd_wipe(int argc, char **argv)
+{
+	bool force = false, dm_ec;
+	const struct opt opts[] = { OPT_FLAG("force", 'f', &force), OPT_END };
+	static const char zero[64 * 1024];
+	uint64_t sz, end, off;
+	char what[160];
+	const char *dev;
+	int fd, rc;
+
+	rc = parse_opts(argc, argv, opts);
+	if (rc >= 0)
+		return rc;
+	if (argc - optind != 1)
+		return usage_err("one device is needed");
+	dev = argv[optind];
+	fd = open(dev, O_RDWR | O_EXCL | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EBUSY)
+			err("%s: in use (a member of an active volume, or held by another driver): not wiped",
+			    dev);
+		else
+			err("%s: %s", dev, strerror(errno));
+		return 1;
+	}
+	rc = 1;
+	if (probe_signature(dev, what, sizeof(what), &dm_ec))
+		goto out;
+	if (!dm_ec && !force) {
+		err("%s: %s: not wiped (--force clears its first %u KiB anyway)",
+		    dev, what[0] ? what : "no dm-ec metadata", DATA_OFFSET / 2);
+		goto out;
+	}
+	if (fd_sectors(fd, &sz))
+		sz = 0;
+	end = (sz < DATA_OFFSET ? sz : DATA_OFFSET) * 512;
+	for (off = 0; off < end; off += sizeof(zero)) {
+		size_t n = end - off < sizeof(zero) ? end - off : sizeof(zero);
+
+		if (pwrite(fd, zero, n, off) != (ssize_t)n) {
+			err("%s: %s", dev, strerror(errno ? errno : EIO));
+			goto out;
+		}
+	}
+	if (fsync(fd) < 0) {
+		err("%s: %s", dev, strerror(errno));
+		goto out;
+	}
+	printf("%s: dm-ec metadata wiped (sectors 0-%" PRIu64 ")\n", dev,
+	       end / 512 - 1);
+	rc = 0;
+out:
+	close(fd);
+	return rc;
 }

@@ -14,8 +14,8 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct cmd cmds[] = {
-	{ "create", cmd_create, "<name> [-k 10] [-m 4] [-c|--chunk 4M] [--nosync] <dev>...",
-	  "create a volume of k data + m parity members (k+m devices, '-' for a missing one)" },
+	{ "create", cmd_create, "<name> [-k 10] [-m 4] [-c|--chunk 4M] [--nosync] [--force] <dev>...",
+	  "create a volume of k data + m parity members (k+m devices, '-' for a missing one); devices holding anything are refused unless --force" },
 	{ "remove", cmd_remove, "<name>", "remove a volume" },
 	{ "status", cmd_status, "[<name>] [--json]",
 	  "show volumes in detail; exit 0 healthy, 3 degraded, 4 data lost" },
@@ -33,6 +33,8 @@ static const struct cmd cmds[] = {
 	  "print a member's superblock (no module needed)" },
 	{ "recover", cmd_recover, "-o <image> <dev>...",
 	  "rebuild the volume's data into an image offline (no module needed)" },
+	{ "wipe", cmd_wipe, "<dev> [--force]",
+	  "clear a member's dm-ec metadata (refused on members of an active volume)" },
 	{ "help", cmd_help, "[<command>]", "show help" },
 };
 

@@ -7,7 +7,8 @@
  *   util.c     messages, names, formatting, JSON strings, device sizes
  *   nl.c       generic netlink: transport, volume replies checked, actions
  *   dm.c       libdevmapper and the table line (one parser, one builder)
- *   create.c   create, remove
+ *   create.c   create, remove, wipe
+ *   probe.c    what a device holds (dm-ec superblock, libblkid signatures)
  *   show.c     status, list (the volume for humans, scripts, exit codes)
  *   monitor.c  monitor
  *   action.c   fail, replace, rebuild, scrub, and waiting for them
@@ -235,6 +236,17 @@ struct sb_read {
 int sb_load(int fd, struct sb_read r[2]);
 const char *sb_mstate(uint8_t s);
 
+/* ---- probe.c ---- */
+
+/*
+ * What path holds that dm-ec metadata written over it would destroy, in
+ * words for a message ("ext4 filesystem", "gpt partition table",
+ * "dm-ec metadata (member 3 of volume <uuid>)"); what[0] == 0: nothing
+ * found; *dm_ec: what was found is dm-ec's. -1 (said) if path cannot be
+ * read or probed.
+ */
+int probe_signature(const char *path, char *what, size_t len, bool *dm_ec);
+
 /* ---- the commands ---- */
 
 int cmd_create(int argc, char **argv);
@@ -248,5 +260,6 @@ int cmd_rebuild(int argc, char **argv);
 int cmd_scrub(int argc, char **argv);
 int cmd_examine(int argc, char **argv);
 int cmd_recover(int argc, char **argv);
+int cmd_wipe(int argc, char **argv);
 
 #endif
