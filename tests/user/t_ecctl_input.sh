@@ -191,6 +191,36 @@ tap $? "  ... with no device refused"
 ec "wipe of a missing device names it" 1 "nosuch: No such file" wipe "$P/nosuch"
 ec "wipe wants one device" 2 "one device is needed" wipe
 
+# ---- examine --export (udev), small things ---------------------------------
+ec "examine --export of a member: exit 0" 0 "" examine --export "$P/v/m1.img"
+exp_ok=0
+for kv in ID_FS_TYPE=dm_ec_member ID_FS_USAGE=raid DM_EC_MEMBER_INDEX=1 DM_EC_K=2 DM_EC_M=1 \
+	  DM_EC_CHUNK_SECTORS=8 DM_EC_MEMBER_STATE=active; do
+	grep -qx "$kv" "$T/out" || { exp_ok=1; diag "missing $kv"; }
+done
+cp "$T/out" "$T/export"
+uu=$("$E" examine --json "$P/v/m1.img" |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["array_uuid"])')
+[ -n "$uu" ] && grep -qx "DM_EC_ARRAY_UUID=$uu" "$T/export" && grep -qx "ID_FS_UUID=$uu" "$T/export" ||
+	{ exp_ok=1; diag "array uuid $uu not exported"; }
+! grep -qvE '^[A-Z_]+=[^ ]+$' "$T/export" || exp_ok=1
+tap $exp_ok "  ... KEY=value lines for udev: type dm_ec_member, slot, geometry, one word each"
+ec "examine --export of a blank device fails, naming it" 1 "b3: no valid dm-ec superblock" \
+	examine --export "$P/b3"
+[ ! -s "$T/out" ]
+tap $? "  ... and prints nothing for udev to import"
+ec "examine --json --export is a usage error" 2 "exclusive" examine --json --export "$P/v/m1.img"
+ec "create with 1 device: the usage error says \"1 device\"" 2 "1 device given, k \+ m = 2 needed" \
+	create x -k 1 -m 1 "$P/b0"
+ec "libdevmapper's own messages stay off the terminal" 1 "^ecctl: x: cannot create the volume" \
+	create x -k 2 -m 1 -c 8 "$P/b0" "$P/b1" "$P/b2"
+! grep -qE "mapper/control|libdevmapper" "$T/err"
+tap $? "  ... only ecctl's message"
+ec "-v shows them" 1 "libdevmapper: " -v create x -k 2 -m 1 -c 8 "$P/b0" "$P/b1" "$P/b2"
+ec "--version: exit 0" 0 "" --version
+grep -qE "^ecctl [0-9.]+ \(dm_ec netlink version 1\); module (not loaded|[0-9.]+)$" "$T/out"
+tap $? "  ... names ecctl's and the module's version"
+
 # ---- examine ----------------------------------------------------------------
 vol "$T/a" 4 2 8 16
 cp "$T/a/m0.img" "$T/a/m"$'\xff\xfe'".img"

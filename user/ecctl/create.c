@@ -105,8 +105,8 @@ int cmd_create(int argc, char **argv)
 	if (t.k + t.m > LIBEC_MAX_N)
 		return usage_err("k + m = %u is more than %u", t.k + t.m, LIBEC_MAX_N);
 	if (t.ndev != t.k + t.m)
-		return usage_err("%u devices given, k + m = %u needed", t.ndev,
-				 t.k + t.m);
+		return usage_err("%u device%s given, k + m = %u needed", t.ndev,
+				 t.ndev == 1 ? "" : "s", t.k + t.m);
 	if (strlen(name) >= DM_EC_NAME_MAX || strchr(name, '/'))
 		return usage_err("%s: not a valid device-mapper name", name);
 	for (i = 0; i < t.ndev; i++) {

@@ -29,8 +29,8 @@ static const struct cmd cmds[] = {
 	  "re-add failed members still present and rebuild; resume frozen work" },
 	{ "scrub", cmd_scrub, "<name> [--repair] [--wait]",
 	  "check parity (count mismatches) or repair it" },
-	{ "examine", cmd_examine, "<dev> [--json]",
-	  "print a member's superblock (no module needed)" },
+	{ "examine", cmd_examine, "<dev> [--json | --export]",
+	  "print a member's superblock (no module needed); --export: KEY=value lines for udev" },
 	{ "recover", cmd_recover, "-o <image> <dev>...",
 	  "rebuild the volume's data into an image offline (no module needed)" },
 	{ "wipe", cmd_wipe, "<dev> [--force]",
@@ -44,11 +44,12 @@ static void usage(FILE *f)
 {
 	unsigned int i;
 
-	fprintf(f, "usage: %s <command> [<args>]\n\ncommands:\n", prog);
+	fprintf(f, "usage: %s [-v] <command> [<args>]\n\ncommands:\n", prog);
 	for (i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].args);
-	fprintf(f, "\n'%s <command> --help' describes a command. Exit status: 0 success,\n"
-		"1 error, 2 usage error; status: 3 degraded, 4 data lost.\n", prog);
+	fprintf(f, "\n'%s <command> --help' describes a command; -v shows libdevmapper's own\n"
+		"messages. Exit status: 0 success, 1 error, 2 usage error; status: 3\n"
+		"degraded, 4 data lost.\n", prog);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -67,28 +68,65 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/* -v: libdevmapper's own messages on stderr (off: ecctl says what failed). */
+static bool verbose;
+
+static void __attribute__((format(printf, 5, 6)))
+dm_log(int level, const char *file, int line, int dm_errno_or_class,
+       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose || !strcmp(fmt, "<backtrace>"))
+		return;
+	fprintf(stderr, "%s: libdevmapper: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ecctl's version and the loaded module's, if it is loaded. */
+static int version(void)
+{
+	char mv[64] = "";
+	FILE *f = fopen("/sys/module/dm_ec/version", "r");
+
+	if (f) {
+		if (!fgets(mv, sizeof(mv), f))
+			mv[0] = '\0';
+		mv[strcspn(mv, "\n")] = '\0';
+		fclose(f);
+	}
+	printf("ecctl %s (dm_ec netlink version %d); module %s\n", ECCTL_VERSION,
+	       DM_EC_GENL_VERSION, mv[0] ? mv : "not loaded");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int i;
 
+	if (argc >= 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose"))) {
+		verbose = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(1, argv);
-	if (!strcmp(argv[1], "--version")) {
-		printf("ecctl %s (dm_ec netlink version %d)\n", ECCTL_VERSION,
-		       DM_EC_GENL_VERSION);
-		return 0;
-	}
+	if (!strcmp(argv[1], "--version"))
+		return version();
 	for (i = 0; i < NCMDS; i++) {
 		if (strcmp(argv[1], cmds[i].name))
 			continue;
 		cur_cmd = &cmds[i];
 		optind = 1;
 		opterr = 1;
-		dm_log_init_verbose(0);
+		dm_log_with_errno_init(dm_log);
 		return cmds[i].fn(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);

@@ -206,12 +206,39 @@ static void examine_text(const char *dev, const struct sb_read r[2],
 	}
 }
 
+/*
+ * KEY=value lines for udev (IMPORT{program}): the blkid-style identity
+ * (ID_FS_TYPE=dm_ec_member, as md's members are linux_raid_member) and
+ * the member's place in its volume. Every value is one word.
+ */
+static void examine_export(const struct sb_view *w)
+{
+	printf("ID_FS_TYPE=dm_ec_member\n");
+	printf("ID_FS_USAGE=raid\n");
+	printf("ID_FS_VERSION=%u\n", le32toh(w->sb->version));
+	printf("ID_FS_UUID=%s\n", w->au);
+	printf("ID_FS_UUID_SUB=%s\n", w->mu);
+	printf("DM_EC_ARRAY_UUID=%s\n", w->au);
+	printf("DM_EC_MEMBER_UUID=%s\n", w->mu);
+	printf("DM_EC_MEMBER_INDEX=%u\n", w->idx);
+	printf("DM_EC_MEMBER_STATE=%s\n", sb_mstate(w->sb->member_state[w->idx]));
+	printf("DM_EC_K=%u\n", w->k);
+	printf("DM_EC_M=%u\n", w->m);
+	printf("DM_EC_CHUNK_SECTORS=%u\n", w->chunk);
+	printf("DM_EC_DATA_SECTORS=%" PRIu64 "\n", w->ds);
+	printf("DM_EC_EVENTS=%" PRIu64 "\n", w->events);
+	printf("DM_EC_CLEAN=%u\n", w->flags & DM_EC_SB_F_CLEAN ? 1 : 0);
+	printf("DM_EC_SYNCED=%u\n", w->flags & DM_EC_SB_F_SYNCED ? 1 : 0);
+}
+
 int cmd_examine(int argc, char **argv)
 {
 	struct sb_read r[2];
 	struct sb_view w;
-	bool json = false;
-	const struct opt opts[] = { OPT_FLAG("json", 0, &json), OPT_END };
+	bool json = false, export = false;
+	const struct opt opts[] = {
+		OPT_FLAG("json", 0, &json), OPT_FLAG("export", 0, &export), OPT_END
+	};
 	const char *dev;
 	int c, fd, best;
 
@@ -220,6 +247,8 @@ int cmd_examine(int argc, char **argv)
 		return c;
 	if (argc - optind != 1)
 		return usage_err("one device is needed");
+	if (json && export)
+		return usage_err("--json and --export are exclusive");
 	dev = argv[optind];
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -234,7 +263,9 @@ int cmd_examine(int argc, char **argv)
 		return 1;
 	}
 	sb_view(&r[best].sb, &w);
-	if (json)
+	if (export)
+		examine_export(&w);
+	else if (json)
 		examine_json(dev, r, best, &w);
 	else
 		examine_text(dev, r, &w);

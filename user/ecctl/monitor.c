@@ -31,10 +31,15 @@ int mon_cb(struct nl_msg *msg, void *arg)
 	ev = get_u8(tb, DM_EC_A_EVENT);
 	evn = event_name(ev);
 	dev = get_u32(tb, DM_EC_A_DEV);
+	/* Local time for people, UTC ("Z") in JSON as everywhere else. */
 	clock_gettime(CLOCK_REALTIME, &now);
-	localtime_r(&now.tv_sec, &tm);
+	if (mon_json)
+		gmtime_r(&now.tv_sec, &tm);
+	else
+		localtime_r(&now.tv_sec, &tm);
 	strftime(tz, sizeof(tz), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts, sizeof(ts), "%s.%03ld", tz, now.tv_nsec / 1000000);
+	snprintf(ts, sizeof(ts), "%s.%03ld%s", tz, now.tv_nsec / 1000000,
+		 mon_json ? "Z" : "");
 
 	if (mon_json) {
 		printf("{\"time\": \"%s\", \"event\": \"%s\", \"volume\": ", ts, evn);

@@ -323,6 +323,8 @@ int cmd_list(int argc, char **argv)
 	}
 	if (json)
 		printf("]}\n");
+	else if (!l.nr)
+		printf("no dm-ec volumes\n");
 	free(l.v);
 	return 0;
 }
