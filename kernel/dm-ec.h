@@ -151,6 +151,8 @@ struct ec_vol {
 	u8 array_uuid[16];
 	u64 events;
 	u64 ctime;
+	char sb_name[DM_EC_SB_NAME_LEN];	/* recorded in the superblock */
+	char sb_host[DM_EC_SB_HOST_LEN];
 	u32 sb_flags;
 	bool formatted;			/* members were blank at load */
 	bool clean;			/* suspended with no I/O in flight */

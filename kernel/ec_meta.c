@@ -9,6 +9,7 @@
 #include <linux/overflow.h>
 #include <linux/random.h>
 #include <linux/timekeeping.h>
+#include <linux/utsname.h>
 #include "dm-ec.h"
 
 /* Standard CRC-32C (Castagnoli), as stored on disk. */
@@ -50,7 +51,8 @@ static int ec_sb_read(struct block_device *bdev, struct page *page,
 		if (ec_crc32c(0, sb, offsetof(struct dm_ec_sb, crc)) !=
 		    le32_to_cpu(sb->crc))
 			continue;
-		if (le32_to_cpu(sb->version) > DM_EC_SB_VERSION) {
+		if (le32_to_cpu(sb->version) > DM_EC_SB_VERSION ||
+		    le32_to_cpu(sb->version) < DM_EC_SB_VERSION_MIN) {
 			newer = true;
 			continue;
 		}
@@ -180,6 +182,14 @@ static int ec_meta_read(struct ec_vol *v, struct ec_found *f,
 	return 0;
 }
 
+/* The device-mapper name of the volume being loaded, for the superblock. */
+static void ec_meta_name(struct ec_vol *v)
+{
+	if (dm_copy_name_and_uuid(dm_table_get_md(v->ti->table), v->sb_name,
+				  NULL))
+		v->sb_name[0] = '\0';
+}
+
 /* A new volume: every present member is blank. */
 static int ec_meta_new(struct ec_vol *v, struct ec_found *f, char *msg,
 		       size_t msglen)
@@ -200,6 +210,8 @@ static int ec_meta_new(struct ec_vol *v, struct ec_found *f, char *msg,
 	for (i = 0; i < v->n; i++)
 		generate_random_uuid(v->mem[i].uuid);
 	v->ctime = ktime_get_real_seconds();
+	ec_meta_name(v);
+	strscpy(v->sb_host, utsname()->nodename, sizeof(v->sb_host));
 	v->events = 0;
 	v->sync.resync_cp = v->nosync ? (sector_t)-1 : 0;
 	v->sb_flags = v->nosync ? DM_EC_SB_F_SYNCED : 0;
@@ -287,6 +299,21 @@ static void ec_meta_adopt(struct ec_vol *v, const struct dm_ec_sb *ref,
 	ec_bitmap_geometry(v);
 	v->events = le64_to_cpu(ref->events);
 	v->ctime = le64_to_cpu(ref->ctime);
+	/*
+	 * Version 2 records the name and host at format; a version 1 volume
+	 * (those bytes reserved) gets its current name recorded now. A name
+	 * without its NUL counts as none: only whole strings are kept.
+	 */
+	v->sb_name[0] = '\0';
+	v->sb_host[0] = '\0';
+	if (le32_to_cpu(ref->version) >= 2 &&
+	    memchr(ref->name, '\0', sizeof(ref->name)) &&
+	    memchr(ref->host, '\0', sizeof(ref->host))) {
+		memcpy(v->sb_name, ref->name, sizeof(v->sb_name));
+		memcpy(v->sb_host, ref->host, sizeof(v->sb_host));
+	}
+	if (!v->sb_name[0])
+		ec_meta_name(v);
 	v->sb_flags = le32_to_cpu(ref->flags);
 	v->sync.rebuild_cp = ec_sb_checkpoint(v, le64_to_cpu(ref->rebuild_cp),
 					      "rebuild", verbose);
@@ -458,6 +485,8 @@ static void ec_sb_fill(struct ec_vol *v, struct dm_ec_sb *sb, unsigned int idx)
 	sb->log_offset = cpu_to_le64(DM_EC_LOG_OFFSET);
 	sb->log_sectors = cpu_to_le64(DM_EC_DATA_OFFSET - DM_EC_LOG_OFFSET);
 	sb->log_gen = cpu_to_le64(v->log.gen);
+	memcpy(sb->name, v->sb_name, sizeof(sb->name));
+	memcpy(sb->host, v->sb_host, sizeof(sb->host));
 	for (i = 0; i < v->n; i++) {
 		sb->member_state[i] = ec_mstate_disk(ec_member_state(v, i));
 		memcpy(sb->member_uuids[i], v->mem[i].uuid, 16);

@@ -706,7 +706,8 @@ SB_FIELDS = {
     'log_sectors': (144, 'Q'), 'log_gen': (152, 'Q'),
     'reserved0': (160, '96s'),
     'member_state': (256, '32s'), 'member_uuids': (288, '512s'),
-    'reserved1': (800, '3292s'), 'crc': (4092, 'I'),
+    'name': (800, '128s'), 'host': (928, '80s'),
+    'reserved1': (1008, '3084s'), 'crc': (4092, 'I'),
 }
 SB_STATE = SB_FIELDS['member_state'][0]    # member_state[i] is this + i
 
@@ -805,6 +806,8 @@ def cmd_sb_dump(a):
         if name.startswith('reserved') or name in ('crc', 'member_uuids'):
             continue
         val = struct.unpack_from('<' + fmt, blk, off)[0]
+        if name in ('name', 'host'):
+            val = val.split(b'\0', 1)[0].decode(errors='replace')
         v[name] = val.hex() if isinstance(val, bytes) else val
     v['magic_ok'] = int(v['magic'] == SB_MAGIC)
     v['magic'] = '%#x' % v['magic']
@@ -831,6 +834,10 @@ def cmd_sb_patch(a):
         for name, val in kv.items():
             if name.startswith('member_state.'):
                 blk[SB_STATE + int(name.split('.')[1])] = int(val, 0)
+            elif name in SB_FIELDS and SB_FIELDS[name][1].endswith('s'):
+                # a string field: the bytes of VALUE (0: all zero)
+                n = struct.calcsize(SB_FIELDS[name][1])
+                sb_put(blk, name, b'' if val == '0' else val.encode()[:n])
             elif name in SB_FIELDS:
                 sb_put(blk, name, int(val, 0))
             elif name not in ('bitmap0', 'log'):

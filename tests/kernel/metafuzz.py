@@ -215,7 +215,7 @@ class Fuzz:
                     '+'.join(map(str, copies)), ' (crc fixed)' if fix else ''))
 
     def mutate_version(self, mb, desc):
-        v = self.rng.choice([0, 2, 3, 0xffffffff, 0x100])
+        v = self.rng.choice([0, 3, 4, 0xffffffff, 0x100])
         copies = self.rng.choice([(0,), (1,), (0, 1), (0, 1), (0, 1)])
         for c in copies:
             blk = self.sb(mb, c)

@@ -223,7 +223,7 @@ bad=()
 uuid0=$(sb_get 0 array_uuid)
 uuids=()
 for i in $(seq 0 13); do
-	exp="magic_ok=1 version=1 member_index=$i k=10 m=4 chunk_sectors=8 data_offset=$EC_DATA_OFFSET"
+	exp="magic_ok=1 version=2 member_index=$i k=10 m=4 chunk_sectors=8 data_offset=$EC_DATA_OFFSET name=ect_v"
 	got=""
 	for kv in $exp; do got+="${kv%%=*}=$(sb_get "$i" "${kv%%=*}") "; done
 	[ "${got% }" = "$exp" ] || bad+=("member $i: $got")
@@ -243,7 +243,7 @@ for i in $(seq 0 13); do
 	[ "$(sb_get "$i" reserved_zero)" = 1 ] || bad+=("member $i: reserved bytes not zero")
 done
 [ "$(printf '%s\n' "${uuids[@]}" | sort -u | wc -l)" -eq 14 ] || bad+=("member UUIDs are not distinct")
-tap ${#bad[@]} "superblocks: magic, version 1, index, k, m, chunk, data_offset, UUIDs, crc32c, both copies" \
+tap ${#bad[@]} "superblocks: magic, version 2, index, k, m, chunk, data_offset, name, UUIDs, crc32c, both copies" \
 	"${bad[@]}"
 
 # ---------------------------------------------------------------------------
@@ -345,14 +345,26 @@ reject "member 1 with both superblock copies failing their crc" \
 	'crc|checksum|corrupt|superblock|invalid' "$TA $A"
 restore_good
 # Newer version, crc valid.
-ecpy sb-set /dev/ram1 --offset 8 --fmt I --value 2 --copy both
-tap $? "set member 1's superblock version to 2 (crc updated)"
+ecpy sb-set /dev/ram1 --offset 8 --fmt I --value 3 --copy both
+tap $? "set member 1's superblock version to 3 (crc updated)"
 snapshot
-reject "member 1 with superblock version 2" 'version|superblock' "$TA $A"
-ecpy sb-set /dev/ram0 --offset 8 --fmt I --value 2 --copy both
-ecpy sb-set /dev/ram2 --offset 8 --fmt I --value 2 --copy both
+reject "member 1 with superblock version 3" 'version|superblock' "$TA $A"
+ecpy sb-set /dev/ram0 --offset 8 --fmt I --value 3 --copy both
+ecpy sb-set /dev/ram2 --offset 8 --fmt I --value 3 --copy both
 snapshot
-reject "every member with superblock version 2" 'version|superblock' "$TA $A"
+reject "every member with superblock version 3" 'version|superblock' "$TA $A"
+restore_good
+# The previous format (version 1: no name, no host; those bytes reserved,
+# zero) assembles, and the next superblock write records the name.
+for i in 0 1 2; do
+	ecpy sb-patch "/dev/ram$i" version=1 name=0 host=0 >/dev/null
+done
+ec_create a "$TA $A"
+tap $? "volume A assembles from version 1 superblocks"
+is "$(ecpy sb-dump /dev/ram0 | sed -n 's/^version=//p') $(ecpy sb-dump /dev/ram0 | sed -n 's/^name=//p')" \
+	"2 ect_a" "  ... and its superblocks are version 2 with the name recorded"
+is "$(ec_health a)" AAA "  ... healthy"
+ec_remove a
 restore_good
 # One bad copy: the other copy is there for that (not in the contract).
 ecpy sb-set /dev/ram1 --offset 100 --fmt B --value 0x5a --copy 0 --no-crc

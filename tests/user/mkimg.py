@@ -3,6 +3,7 @@
 """mkimg.py - dm-ec member images as regular files, for ecctl tests on the host.
 
   mkimg.py build DIR K M CHUNK ROWS [--seed S] [--unsynced] [--events E]
+                [--sb-version 1|2 [--name N] [--host H]]
       DIR/m<i>.img for i < K+M: superblock copies 0 and 1, random volume data
       (DIR/data.bin, K * ROWS * CHUNK sectors) striped with rotating parity
       as Documentation/format.md describes, parity from the Cauchy matrix.
@@ -99,7 +100,7 @@ def cmd_build(a):
     flags = F_CLEAN | (0 if a.unsynced else F_SYNCED)
     for i in range(n):
         fields = {
-            'magic': SB_MAGIC, 'version': 1, 'flags': flags,
+            'magic': SB_MAGIC, 'version': a.sb_version, 'flags': flags,
             'member_index': i, 'k': k, 'm': m, 'chunk_sectors': chunk,
             'data_offset': DATA_OFFSET, 'data_sectors': rows * chunk,
             'events': a.events, 'ctime': 1700000000, 'utime': 1700000001,
@@ -116,6 +117,9 @@ def cmd_build(a):
         blk[32:48] = uuids[i]
         for j, u in enumerate(uuids):
             blk[288 + 16 * j:304 + 16 * j] = u
+        if a.sb_version >= 2:
+            ecio.sb_put(blk, 'name', a.name.encode())
+            ecio.sb_put(blk, 'host', a.host.encode())
         struct.pack_into('<I', blk, 4092, crc32c(bytes(blk[:4092])))
         f = files[i]
         for c in SB_COPIES:
@@ -203,6 +207,10 @@ def main():
     b.add_argument('--seed', type=int, default=1)
     b.add_argument('--events', type=int, default=5)
     b.add_argument('--unsynced', action='store_true')
+    b.add_argument('--sb-version', type=int, default=1,
+                   help='1: the first format (the default: old images), 2: name and host')
+    b.add_argument('--name', default='vol')
+    b.add_argument('--host', default='host1')
     s = sub.add_parser('set')
     s.add_argument('img')
     s.add_argument('field')

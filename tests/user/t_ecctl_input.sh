@@ -210,6 +210,21 @@ ec "examine --export of a blank device fails, naming it" 1 "b3: no valid dm-ec s
 [ ! -s "$T/out" ]
 tap $? "  ... and prints nothing for udev to import"
 ec "examine --json --export is a usage error" 2 "exclusive" examine --json --export "$P/v/m1.img"
+vol "$P/v2" 2 1 8 64 --sb-version 2 --name 'db01' --host 'node-7'
+ec "examine of a version 2 member: exit 0" 0 "" examine "$P/v2/m2.img"
+grep -qx "            volume: db01, created on node-7" "$T/out"
+tap $? "  ... names the volume and the host it was created on"
+ec "examine --json of it" 0 "" examine --json "$P/v2/m2.img"
+[ "$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["version"], d["name"], d["host"])' "$T/out")" = "2 db01 node-7" ]
+tap $? "  ... version 2, name and host keys"
+ec "examine --export of it" 0 "" examine --export "$P/v2/m2.img"
+grep -qx "DM_EC_NAME=db01" "$T/out"
+tap $? "  ... DM_EC_NAME for udev"
+ec "examine --json of a version 1 member" 0 "" examine --json "$P/v/m1.img"
+[ "$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["version"], d["name"], d["host"])' "$T/out")" = "1 None None" ]
+tap $? "  ... version 1: name and host null"
+ec "recover from version 2 members" 0 "" recover -o "$T/v2.out" "$P/v2/m0.img" "$P/v2/m2.img"
+same "  ... the data" "$P/v2/data.bin" "$T/v2.out"
 ec "create with 1 device: the usage error says \"1 device\"" 2 "1 device given, k \+ m = 2 needed" \
 	create x -k 1 -m 1 "$P/b0"
 ec "libdevmapper's own messages stay off the terminal" 1 "^ecctl: x: cannot create the volume" \

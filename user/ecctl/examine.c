@@ -30,7 +30,8 @@ static void sb_check(struct sb_read *r)
 		r->why = "no dm-ec superblock (bad magic)";
 	else if (sb_crc(sb) != le32toh(sb->crc))
 		r->why = "checksum mismatch";
-	else if (le32toh(sb->version) != DM_EC_SB_VERSION)
+	else if (le32toh(sb->version) < DM_EC_SB_VERSION_MIN ||
+		 le32toh(sb->version) > DM_EC_SB_VERSION)
 		snprintf(w, wl, "unsupported version %u", le32toh(sb->version));
 	else if (k < 1 || k > LIBEC_MAX_K)
 		snprintf(w, wl, "impossible geometry: k %u is not in 1..%u", k,
@@ -110,6 +111,7 @@ struct sb_view {
 	uint32_t flags;
 	uint64_t ds, doff, events, resync_cp, rebuild_cp;
 	char au[40], mu[40], ct[40], ut[40], size[32];
+	char name[DM_EC_SB_NAME_LEN], host[DM_EC_SB_HOST_LEN];	/* "" if none */
 };
 
 static void sb_view(const struct dm_ec_sb *sb, struct sb_view *w)
@@ -131,6 +133,13 @@ static void sb_view(const struct dm_ec_sb *sb, struct sb_view *w)
 	fmt_time(le64toh(sb->ctime), w->ct, sizeof(w->ct));
 	fmt_time(le64toh(sb->utime), w->ut, sizeof(w->ut));
 	human_size(w->ds * 512 * w->k, w->size, sizeof(w->size));
+	/* Version 2 records them; a string without its NUL counts as none. */
+	w->name[0] = w->host[0] = '\0';
+	if (le32toh(sb->version) >= 2 && memchr(sb->name, '\0', sizeof(sb->name)) &&
+	    memchr(sb->host, '\0', sizeof(sb->host))) {
+		memcpy(w->name, sb->name, sizeof(w->name));
+		memcpy(w->host, sb->host, sizeof(w->host));
+	}
 }
 
 static void examine_json(const char *dev, const struct sb_read r[2], int best,
@@ -146,6 +155,16 @@ static void examine_json(const char *dev, const struct sb_read r[2], int best,
 	       best);
 	printf(", \"version\": %u, \"array_uuid\": \"%s\", \"member_uuid\": \"%s\"",
 	       le32toh(w->sb->version), w->au, w->mu);
+	printf(", \"name\": ");
+	if (w->name[0])
+		json_str(stdout, w->name);
+	else
+		printf("null");
+	printf(", \"host\": ");
+	if (w->host[0])
+		json_str(stdout, w->host);
+	else
+		printf("null");
 	printf(", \"member_index\": %u, \"k\": %u, \"m\": %u"
 	       ", \"chunk_sectors\": %u", w->idx, w->k, w->m, w->chunk);
 	printf(", \"data_offset\": %" PRIu64 ", \"data_sectors\": %" PRIu64
@@ -178,6 +197,10 @@ static void examine_text(const char *dev, const struct sb_read r[2],
 	printf("        superblock: version %u, copy 0 %s, copy 1 %s\n",
 	       le32toh(sb->version), r[0].valid ? "valid" : r[0].why,
 	       r[1].valid ? "valid" : r[1].why);
+	printf("            volume: %s", w->name[0] ? w->name : "(not recorded: version 1)");
+	if (w->host[0])
+		printf(", created on %s", w->host);
+	printf("\n");
 	printf("        array uuid: %s\n", w->au);
 	printf("       member uuid: %s\n", w->mu);
 	printf("      member index: %u of %u\n", w->idx, w->n);
@@ -211,6 +234,16 @@ static void examine_text(const char *dev, const struct sb_read r[2],
  * (ID_FS_TYPE=dm_ec_member, as md's members are linux_raid_member) and
  * the member's place in its volume. Every value is one word.
  */
+/* A name udev can take as one value: printable, no space, quote or '\\'. */
+static bool export_word(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f || *s == '"' ||
+		    *s == '\'' || *s == '\\')
+			return false;
+	return true;
+}
+
 static void examine_export(const struct sb_view *w)
 {
 	printf("ID_FS_TYPE=dm_ec_member\n");
@@ -219,6 +252,8 @@ static void examine_export(const struct sb_view *w)
 	printf("ID_FS_UUID=%s\n", w->au);
 	printf("ID_FS_UUID_SUB=%s\n", w->mu);
 	printf("DM_EC_ARRAY_UUID=%s\n", w->au);
+	if (w->name[0] && export_word(w->name))
+		printf("DM_EC_NAME=%s\n", w->name);
 	printf("DM_EC_MEMBER_UUID=%s\n", w->mu);
 	printf("DM_EC_MEMBER_INDEX=%u\n", w->idx);
 	printf("DM_EC_MEMBER_STATE=%s\n", sb_mstate(w->sb->member_state[w->idx]));

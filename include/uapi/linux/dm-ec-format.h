@@ -22,7 +22,10 @@
 #endif
 
 #define DM_EC_SB_MAGIC		0x62732d63652d6d64ULL	/* "dm-ec-sb" */
-#define DM_EC_SB_VERSION	1
+#define DM_EC_SB_VERSION	2	/* written; 1 (no name, host) is read */
+#define DM_EC_SB_VERSION_MIN	1
+#define DM_EC_SB_NAME_LEN	128	/* name[]: NUL-terminated */
+#define DM_EC_SB_HOST_LEN	80	/* host[]: NUL-terminated */
 #define DM_EC_SB_SIZE		4096
 #define DM_EC_SB_SECTORS	(DM_EC_SB_SIZE >> 9)
 #define DM_EC_SB0_SECTOR	0
@@ -74,7 +77,9 @@ struct dm_ec_sb {
 	__u8 reserved0[96];		/* 160: zero */
 	__u8 member_state[DM_EC_MAX_MEMBERS];	/* 256: enum dm_ec_member_state */
 	__u8 member_uuids[DM_EC_MAX_MEMBERS][16];	/* 288: every member's UUID */
-	__u8 reserved1[3292];		/* 800: zero */
+	char name[DM_EC_SB_NAME_LEN];	/* 800: volume name at format (v2) */
+	char host[DM_EC_SB_HOST_LEN];	/* 928: host name at format (v2) */
+	__u8 reserved1[3084];		/* 1008: zero */
 	__le32 crc;			/* 4092: crc32c of bytes 0..4091 */
 } __attribute__((packed));
 
