@@ -361,7 +361,8 @@ for i in 0 1 2; do
 done
 ec_create a "$TA $A"
 tap $? "volume A assembles from version 1 superblocks"
-is "$(ecpy sb-dump /dev/ram0 | sed -n 's/^version=//p') $(ecpy sb-dump /dev/ram0 | sed -n 's/^name=//p')" \
+sbv=$(ecpy sb-dump /dev/ram0)
+is "$(sed -n 's/^version=//p' <<<"$sbv") $(sed -n 's/^name=//p' <<<"$sbv")" \
 	"2 ect_a" "  ... and its superblocks are version 2 with the name recorded"
 is "$(ec_health a)" AAA "  ... healthy"
 ec_remove a
