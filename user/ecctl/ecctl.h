@@ -8,6 +8,7 @@
  *   nl.c       generic netlink: transport, volume replies checked, actions
  *   dm.c       libdevmapper and the table line (one parser, one builder)
  *   create.c   create, remove, wipe
+ *   assemble.c assemble (members found by scanning, placed by their slot)
  *   probe.c    what a device holds (dm-ec superblock, libblkid signatures)
  *   show.c     status, list (the volume for humans, scripts, exit codes)
  *   monitor.c  monitor
@@ -261,5 +262,6 @@ int cmd_scrub(int argc, char **argv);
 int cmd_examine(int argc, char **argv);
 int cmd_recover(int argc, char **argv);
 int cmd_wipe(int argc, char **argv);
+int cmd_assemble(int argc, char **argv);
 
 #endif

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# t_assemble.sh - volumes back after a "reboot" (issue 13): two volumes
+# created with ecctl, written with random data and removed; their member
+# devices recreated under other names, in another order (other minors);
+# `ecctl assemble --scan` finds both by reading every block device, places
+# each member by the slot its superblock records and starts them under the
+# names the superblocks record, data intact; with one member absent the
+# volume does not start, and starts degraded with --degraded, data intact;
+# --readonly; a device under another one (a RAM disk under dm-linear,
+# the same superblock at offset 0) is not taken for the member.
+. "$(dirname "$0")/lib.sh"
+ec_require_vm
+
+E=${EC_ECCTL:-${ECCTL:-$EC_ROOT/build/user/ecctl}}
+[ -x "$E" ] || die "$E not built (make user)"
+T=$EC_TMP
+PER=$((4 * 2048))			# data area per member: 4 MiB
+SZ=$((EC_DATA_OFFSET + PER))
+# Members are dm-linear 1 MiB into each RAM disk, so that the RAM disk
+# itself shows no superblock: a member taken away is really absent.
+OFF=2048
+ec_setup 0
+for i in $(seq 0 11); do ec_member_create "$i" "$SZ" "$OFF" || die "member $i"; done
+
+rc_is() {	# rc_is DESC WANT CMD...: CMD exits WANT (stdout/stderr in $T/out, $T/err)
+	local desc=$1 want=$2 rc
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq "$want" ]
+	tap $? "$desc" || { diag "exit $rc, expected $want: $*"; diag_file "$T/err" 5; }
+}
+
+rc_is "create ect_a (4+2) with ecctl" 0 "$E" create ect_a -k 4 -m 2 -c 64K --nosync "${MEM[@]:0:6}"
+rc_is "create ect_b (4+2) with ecctl" 0 "$E" create ect_b -k 4 -m 2 -c 64K --nosync "${MEM[@]:6:6}"
+EC_VOLS+=(ect_a ect_b)
+ecpy fill "$(vol a)" "$T/a.ref" --seed 11
+tap $? "random data on ect_a"
+ecpy fill "$(vol b)" "$T/b.ref" --seed 12
+tap $? "random data on ect_b"
+len_a=$(blockdev --getsz "$(vol a)")
+rc_is "remove ect_a" 0 "$E" remove ect_a
+rc_is "remove ect_b" 0 "$E" remove ect_b
+
+# "reboot": every member device gone, then back under other names and in
+# another order (ect_m20.. over the RAM disks in a shuffled order).
+members_back() {	# members_back SKIP...: recreate all but /dev/ram<SKIP>
+	local j=20 r skip=" $* "
+	for r in 7 2 10 0 5 11 3 8 1 6 9 4; do
+		if [[ $skip != *" $r "* ]]; then
+			dmsetup create "ect_m$j" --table "0 $SZ linear /dev/ram$r $OFF" || return 1
+		fi
+		j=$((j + 1))
+	done
+}
+members_gone() {
+	local d
+	for d in $(dmsetup ls | awk '$1 ~ /^ect_m[0-9]+$/ { print $1 }'); do
+		dmsetup remove "$d" || return 1
+	done
+}
+members_gone && members_back
+tap $? "member devices recreated under other names, in another order"
+
+rc_is "assemble --scan: exit 0" 0 "$E" assemble --scan
+grep -q "^ect_a: started from 6 of 6 members (4+2)" "$T/out" &&
+	grep -q "^ect_b: started from 6 of 6 members (4+2)" "$T/out"
+tap $? "  ... starts both volumes under their recorded names" || diag_file "$T/out"
+is "$(ec_health a) $(ec_health b)" "AAAAAA AAAAAA" "  ... every member in its slot, healthy"
+is "$(blockdev --getsz "$(vol a)")" "$len_a" "  ... the same length"
+ecpy verify "$(vol a)" "$T/a.ref"
+tap $? "  ... ect_a's data intact"
+ecpy verify "$(vol b)" "$T/b.ref"
+tap $? "  ... ect_b's data intact"
+! grep -qE '/dev/ram' "$T/err" && [ -z "$(dmsetup table ect_a | grep -o ' 1:[0-9]*')" ]
+tap $? "  ... through the dm-linear members, not the RAM disks under them"
+rc_is "assemble --scan again: exit 0" 0 "$E" assemble --scan
+grep -q "^ect_a: already active" "$T/out"
+tap $? "  ... says the volumes are already active"
+rc_is "remove ect_a" 0 "$E" remove ect_a
+rc_is "remove ect_b" 0 "$E" remove ect_b
+
+# One member of ect_a absent (RAM disk 2: ect_a's slot 2).
+members_gone && members_back 2
+tap $? "members back but one of ect_a's"
+rc_is "assemble ect_a with a member missing: refused, exit 1" 1 "$E" assemble ect_a
+grep -q "ect_a: 1 of 6 members missing (slots 2): not started (--degraded" "$T/err"
+tap $? "  ... naming the missing slot and --degraded" || diag_file "$T/err"
+! dmsetup info ect_a >/dev/null 2>&1
+tap $? "  ... and nothing is started"
+rc_is "assemble ect_a --degraded: exit 0" 0 "$E" assemble ect_a --degraded
+is "$(ec_health a)" "AA-AAA" "  ... started with slot 2 missing"
+ecpy verify "$(vol a)" "$T/a.ref"
+tap $? "  ... data intact, degraded"
+! dmsetup info ect_b >/dev/null 2>&1
+tap $? "  ... ect_b was not started (assemble <name> starts that one)"
+rc_is "assemble ect_b --readonly: exit 0" 0 "$E" assemble ect_b --readonly
+is "$(blockdev --getro "$(vol b)")" 1 "  ... read-only"
+ecpy verify "$(vol b)" "$T/b.ref"
+tap $? "  ... ect_b's data intact"
+rc_is "assemble nosuch: exit 1" 1 "$E" assemble nosuch
+grep -q "nosuch: no member of a volume of that name found" "$T/err"
+tap $? "  ... says so"
+rc_is "remove ect_a" 0 "$E" remove ect_a
+rc_is "remove ect_b" 0 "$E" remove ect_b
+
+# A device under the member (dm-linear at offset 0 over a RAM disk) shows
+# the same superblock: the member above it is used.
+members_gone
+for i in $(seq 0 5); do dmsetup create "ect_m$((40 + i))" --table "0 $SZ linear /dev/ram$((6 + i)) $OFF" || break; done
+for i in $(seq 0 5); do dmsetup create "ect_m$((50 + i))" --table "0 $SZ linear /dev/mapper/ect_m$((40 + i)) 0" || break; done
+rc_is "assemble ect_b, its members under a second dm-linear each" 0 "$E" assemble ect_b
+want=""
+for i in $(seq 0 5); do want+=" $(devnum "/dev/mapper/ect_m$((50 + i))")"; done
+is "$(dmsetup table ect_b | cut -d' ' -f8-)" "${want# }" "  ... the top devices are the members, not the ones under them"
+rc_is "remove ect_b" 0 "$E" remove ect_b
+for i in $(seq 0 5); do dmsetup remove "ect_m$((50 + i))"; done
+
+members_gone
+ec_cleanup
+tap_done
