@@ -23,6 +23,8 @@ INCDIR ?= $(PREFIX)/include
 LIBDIR ?= $(PREFIX)/lib
 PCDIR ?= $(LIBDIR)/pkgconfig
 COMPLDIR ?= /usr/share/bash-completion/completions
+UDEVDIR ?= /usr/lib/udev/rules.d
+UNITDIR ?= /usr/lib/systemd/system
 MODULE_SRC := Kbuild dkms.conf kernel include
 
 ifeq ($(ARCH),arm64)
@@ -118,7 +120,11 @@ sparse: deps
 # DESTDIR), ecctl, its man page and completion, libec with a pkg-config
 # file. uninstall takes away exactly that.
 INSTALLED := $(SBINDIR)/ecctl $(MANDIR)/man8/ecctl.8 $(COMPLDIR)/ecctl \
-	     $(INCDIR)/libec.h $(LIBDIR)/libec.a $(PCDIR)/libec.pc
+	     $(INCDIR)/libec.h $(LIBDIR)/libec.a $(PCDIR)/libec.pc \
+	     $(UDEVDIR)/64-dm-ec.rules $(UNITDIR)/dm-ec-last-resort@.timer \
+	     $(UNITDIR)/dm-ec-last-resort@.service
+# user/system/*.in name ecctl where make install puts it
+SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g'
 
 install: module tools
 	$(KMAKE) INSTALL_MOD_DIR=updates $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
@@ -133,6 +139,11 @@ install: module tools
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    user/libec.pc.in >$(DESTDIR)$(PCDIR)/libec.pc
+	@mkdir -p $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(UNITDIR)
+	$(SUBST) user/system/64-dm-ec.rules.in >$(DESTDIR)$(UDEVDIR)/64-dm-ec.rules
+	$(SUBST) user/system/dm-ec-last-resort@.service.in \
+		>$(DESTDIR)$(UNITDIR)/dm-ec-last-resort@.service
+	install -m 0644 user/system/dm-ec-last-resort@.timer $(DESTDIR)$(UNITDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/dm-ec.ko

@@ -10,7 +10,8 @@
 # - `make install DESTDIR=` stages the module under updates/, ecctl, its
 #   man page and completion, libec and libec.pc; the module and ecctl say
 #   dkms.conf's version; a program built with `pkg-config libec` against
-#   the staged library encodes, loses m blocks and rebuilds them;
+#   the staged library encodes, loses m blocks and rebuilds them; the udev
+#   rule and the last-resort units are staged and pass systemd-analyze;
 #   `make uninstall DESTDIR=` leaves nothing behind;
 # - `dkms build` of the tree's dkms.conf (its own dkms and source trees
 #   under a temporary directory) against the test kernel's headers builds
@@ -55,12 +56,23 @@ tap $? "make install DESTDIR=... KVER=$KVER" "$(tail -3 "$T/install.log")"
 missing=()
 for f in "lib/modules/$KVER/updates/dm-ec.ko" usr/local/sbin/ecctl \
 	 usr/local/share/man/man8/ecctl.8 usr/share/bash-completion/completions/ecctl \
-	 usr/local/include/libec.h usr/local/lib/libec.a usr/local/lib/pkgconfig/libec.pc; do
+	 usr/local/include/libec.h usr/local/lib/libec.a usr/local/lib/pkgconfig/libec.pc \
+	 usr/lib/udev/rules.d/64-dm-ec.rules usr/lib/systemd/system/dm-ec-last-resort@.timer \
+	 usr/lib/systemd/system/dm-ec-last-resort@.service; do
 	[ -f "$D/$f" ] || missing+=("$f")
 done
 [ ${#missing[@]} -eq 0 ]
-tap $? "everything staged (module under updates/, ecctl, man, completion, libec, libec.pc)" \
+tap $? "everything staged (module under updates/, ecctl, man, completion, libec, libec.pc, udev rule, units)" \
 	"missing: ${missing[*]}"
+U=$D/usr/lib/systemd/system
+out=$(systemd-analyze verify --man=no --root="$D" "$U/dm-ec-last-resort@vol0.service" \
+	"$U/dm-ec-last-resort@vol0.timer" 2>&1)
+tap $? "systemd-analyze verify passes the last-resort timer and service" "$out"
+grep -q 'RUN+="/usr/local/sbin/ecctl assemble --incremental $devnode"' \
+	"$D/usr/lib/udev/rules.d/64-dm-ec.rules" &&
+	grep -q 'IMPORT{program}="/usr/local/sbin/ecctl examine --export $devnode"' \
+	"$D/usr/lib/udev/rules.d/64-dm-ec.rules" && ! grep -q '@SBINDIR@' "$D/usr/lib/udev/rules.d/64-dm-ec.rules"
+tap $? "the udev rule runs the installed ecctl (examine --export, assemble --incremental)"
 v=$(modinfo -F version "$D/lib/modules/$KVER/updates/dm-ec.ko" 2>&1)
 [ "$v" = "$VERSION" ]
 tap $? "the module's version is dkms.conf's ($v)"

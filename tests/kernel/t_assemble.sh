@@ -106,6 +106,31 @@ tap $? "  ... says so"
 rc_is "remove ect_a" 0 "$E" remove ect_a
 rc_is "remove ect_b" 0 "$E" remove ect_b
 
+# udev's path: --incremental as each member appears; the volume starts
+# with the last one.
+members_gone
+inc_ok=0
+j=60
+for r in 3 0 5 1 4 2; do
+	dmsetup create "ect_m$j" --table "0 $SZ linear /dev/ram$r $OFF" || inc_ok=1
+	"$E" assemble --incremental "/dev/mapper/ect_m$j" >"$T/out" 2>"$T/err" || inc_ok=1
+	if [ $j -lt 65 ]; then
+		grep -q "^ect_a: $((j - 59)) of 6 members present, waiting" "$T/out" || inc_ok=1
+		dmsetup info ect_a >/dev/null 2>&1 && inc_ok=1
+	fi
+	j=$((j + 1))
+done
+tap $inc_ok "assemble --incremental: waits while members are missing" || diag_file "$T/out"
+grep -q "^ect_a: started from 6 of 6 members" "$T/out"
+tap $? "  ... and starts the volume with the last one"
+ecpy verify "$(vol a)" "$T/a.ref"
+tap $? "  ... data intact"
+rc_is "  ... once more: exit 0" 0 "$E" assemble --incremental /dev/mapper/ect_m60
+grep -q "^ect_a: already active" "$T/out"
+tap $? "  ... says already active"
+rc_is "--incremental of a device that is no member: exit 1" 1 "$E" assemble --incremental /dev/ram11
+rc_is "remove ect_a" 0 "$E" remove ect_a
+
 # A device under the member (dm-linear at offset 0 over a RAM disk) shows
 # the same superblock: the member above it is used.
 members_gone

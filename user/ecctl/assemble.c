@@ -313,12 +313,60 @@ static int start(const struct group *g, const struct found *f,
 	return 0;
 }
 
+/*
+ * --incremental DEV (udev, for each device that appears): start DEV's
+ * volume once every member is present; until then say how many are.
+ * Exit 0 unless DEV is not a member or the start fails.
+ */
+static int incremental(const char *dev, const struct group *g, unsigned int ng,
+		       const struct found *f, const struct vol_list *vols,
+		       bool readonly)
+{
+	struct sb_read r[2];
+	unsigned int i;
+	int fd, best;
+
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err("%s: %s", dev, strerror(errno));
+		return 1;
+	}
+	best = sb_load(fd, r);
+	close(fd);
+	if (best < 0) {
+		err("%s: not a dm-ec member (copy 0: %s, copy 1: %s)", dev, r[0].why,
+		    r[1].why);
+		return 1;
+	}
+	for (i = 0; i < ng; i++) {
+		if (memcmp(g[i].ref->array_uuid, r[best].sb.array_uuid, 16))
+			continue;
+		if (g[i].present < g[i].n) {
+			bool active = false;
+			unsigned int j;
+
+			for (j = 0; j < vols->nr; j++)
+				active |= !memcmp(vols->v[j].uuid, g[i].ref->array_uuid, 16);
+			if (!active) {
+				printf("%s: %u of %u members present, waiting (ecctl assemble %s --degraded starts it now)\n",
+				       g[i].name, g[i].present, g[i].n, g[i].name);
+				return 0;
+			}
+		}
+		return start(&g[i], f, vols, false, readonly);
+	}
+	err("%s: its volume was not found among the block devices", dev);
+	return 1;
+}
+
 int cmd_assemble(int argc, char **argv)
 {
 	bool scan_all = false, degraded = false, readonly = false;
+	const char *inc = NULL;
 	const struct opt opts[] = {
 		OPT_FLAG("scan", 0, &scan_all), OPT_FLAG("degraded", 0, &degraded),
-		OPT_FLAG("readonly", 0, &readonly), OPT_END
+		OPT_FLAG("readonly", 0, &readonly), OPT_ARG("incremental", 0, &inc),
+		OPT_END
 	};
 	struct vol_list vols = { 0 };
 	struct group g[64];
@@ -330,7 +378,9 @@ int cmd_assemble(int argc, char **argv)
 	rc = parse_opts(argc, argv, opts);
 	if (rc >= 0)
 		return rc;
-	if (scan_all == (argc - optind == 1) || argc - optind > 1)
+	if (inc && (scan_all || degraded || argc != optind))
+		return usage_err("--incremental takes one device and no other volume");
+	if (!inc && (scan_all == (argc - optind == 1) || argc - optind > 1))
 		return usage_err("a volume name, or --scan, is needed");
 	if (!scan_all)
 		name = argv[optind];
@@ -343,6 +393,10 @@ int cmd_assemble(int argc, char **argv)
 		return 1;
 	nf = scan(&f, &vols);
 	ng = group(f, nf, g, sizeof(g) / sizeof(g[0]));
+	if (inc) {
+		rc = incremental(inc, g, ng, f, &vols, readonly);
+		goto out;
+	}
 	rc = 0;
 	for (i = 0; i < ng; i++) {
 		if (name && strcmp(g[i].name, name))
@@ -357,6 +411,7 @@ int cmd_assemble(int argc, char **argv)
 	} else if (!name && !ng) {
 		printf("no dm-ec members found\n");
 	}
+out:
 	free(f);
 	free(vols.v);
 	return rc;

@@ -17,7 +17,7 @@ static const struct cmd cmds[] = {
 	{ "create", cmd_create, "<name> [-k 10] [-m 4] [-c|--chunk 4M] [--nosync] [--force] <dev>...",
 	  "create a volume of k data + m parity members (k+m devices, '-' for a missing one); devices holding anything are refused unless --force" },
 	{ "remove", cmd_remove, "<name>", "remove a volume" },
-	{ "assemble", cmd_assemble, "<name> | --scan [--degraded] [--readonly]",
+	{ "assemble", cmd_assemble, "<name> | --scan [--degraded] [--readonly] | --incremental <dev>",
 	  "start volumes from the members found on this machine, whatever their device names; with members missing only if --degraded" },
 	{ "status", cmd_status, "[<name>] [--json]",
 	  "show volumes in detail; exit 0 healthy, 3 degraded, 4 data lost" },
