@@ -40,7 +40,8 @@ ARM64_KDIR = $(B)/arm64/usr/src/$(shell ls $(B)/arm64/usr/src 2>/dev/null | grep
 ARM64_M := $(B)/arm64-mod
 
 .PHONY: all deps deps-build module test-module module-arm64 tools user check \
-	check-full bench bench-vm demo style sparse install uninstall clean help \
+	check-full bench bench-vm demo style sparse install install-module install-tools \
+	uninstall deb clean help \
 	debug-kernel module-debug check-debug
 
 all: deps-build module tools
@@ -126,10 +127,14 @@ INSTALLED := $(SBINDIR)/ecctl $(MANDIR)/man8/ecctl.8 $(COMPLDIR)/ecctl \
 # user/system/*.in name ecctl where make install puts it
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g'
 
-install: module tools
+install: install-module install-tools
+
+install-module: module
 	$(KMAKE) INSTALL_MOD_DIR=updates $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
 		DEPMOD=true modules_install
 	$(if $(DESTDIR),,depmod -a $(KVER))
+
+install-tools: tools
 	install -D -m 0755 $(B)/user/ecctl $(DESTDIR)$(SBINDIR)/ecctl
 	install -D -m 0644 Documentation/ecctl.8 $(DESTDIR)$(MANDIR)/man8/ecctl.8
 	install -D -m 0644 user/ecctl.bash-completion $(DESTDIR)$(COMPLDIR)/ecctl
@@ -145,6 +150,22 @@ install: module tools
 		>$(DESTDIR)$(UNITDIR)/dm-ec-last-resort@.service
 	install -m 0644 user/system/dm-ec-last-resort@.timer $(DESTDIR)$(UNITDIR)/
 
+# Debian packages, built from a copy of the tree in build/deb: dm-ec-dkms
+# (the module's source, dh-dkms) and ecctl (tools, libec, rule, units).
+# debian/changelog is written there, with dkms.conf's version.
+DEB_SRC := $(B)/deb/dm-ec-$(VERSION)
+deb:
+	@scripts/deps.sh --deb
+	rm -rf $(B)/deb && mkdir -p $(DEB_SRC)
+	cp -r Kbuild Makefile dkms.conf kernel include user scripts Documentation debian $(DEB_SRC)/
+	find $(DEB_SRC) \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '*.a' \) -delete
+	printf 'dm-ec (%s) unstable; urgency=medium\n\n  * dm-ec %s.\n\n -- dm-ec developers <dm-ec-devel@localhost>  %s\n' \
+		'$(VERSION)' '$(VERSION)' "$$(date -R)" >$(DEB_SRC)/debian/changelog
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+		{ tail -20 ../build.log >&2; exit 1; }
+	@ls $(B)/deb/*.deb
+
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/dm-ec.ko
 	$(if $(DESTDIR),,depmod -a $(KVER))
@@ -159,6 +180,7 @@ help:
 	@echo "               installs only the build dependencies (scripts/deps.sh --build)"
 	@echo "make install   the module (updates/), ecctl, man page, completion, libec"
 	@echo "make uninstall take away what make install put in place"
+	@echo "make deb       Debian packages dm-ec-dkms and ecctl in build/deb"
 	@echo "make deps      install what testing needs on a fresh Debian 12 machine"
 	@echo "make check     run every test; ends with 'N passed, N failed'"
 	@echo "make bench     codec benchmark against ISA-L"

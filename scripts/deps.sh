@@ -12,6 +12,8 @@
 #   scripts/deps.sh --build [KVER]  the build dependencies alone: compiler,
 #                              kernel headers for KVER (default: uname -r),
 #                              libnl-3, libdevmapper, libblkid, pkg-config
+#   scripts/deps.sh --deb      the build dependencies and what make deb needs
+#                              (dpkg-dev, debhelper, dh-dkms)
 #   scripts/deps.sh            host packages + arm64 kernel tree + kernel-source bits
 #   scripts/deps.sh --host     host packages only
 #   scripts/deps.sh --arm64    host packages + arm64 kernel/busybox under build/arm64
@@ -58,7 +60,7 @@ PKGS=(
 	cpio xz-utils gzip
 )
 
-want_host=0 want_arm64=0 want_ksrc=0 want_build=0
+want_host=0 want_arm64=0 want_ksrc=0 want_build=0 want_deb=0
 if [ $# -eq 0 ]; then
 	want_host=1 want_arm64=1 want_ksrc=1
 fi
@@ -69,7 +71,8 @@ for a in "$@"; do
 	--ksrc) want_host=1 want_ksrc=1 ;;
 	--print-kver) want_host=0 ;;
 	--build) want_build=1 ;;
-	-h|--help) sed -n '3,30p' "${BASH_SOURCE[0]}"; exit 0 ;;
+	--deb) want_deb=1 ;;
+	-h|--help) sed -n '3,32p' "${BASH_SOURCE[0]}"; exit 0 ;;
 	*) [ $want_build -eq 1 ] || die "unknown option '$a' (try --help)"
 	   BUILD_KVER=$a ;;
 	esac
@@ -242,6 +245,10 @@ install_build() {
 
 if [ $want_build -eq 1 ]; then
 	install_build
+	exit 0
+fi
+if [ $want_deb -eq 1 ]; then
+	install_pkgs "${BUILD_PKGS[@]}" dpkg-dev debhelper dh-dkms
 	exit 0
 fi
 if [ $want_host -eq 1 ]; then

@@ -13,10 +13,12 @@
 #   the staged library encodes, loses m blocks and rebuilds them; the udev
 #   rule and the last-resort units are staged and pass systemd-analyze;
 #   `make uninstall DESTDIR=` leaves nothing behind;
-# - `dkms build` of the tree's dkms.conf (its own dkms and source trees
-#   under a temporary directory) against the test kernel's headers builds
-#   dm-ec.ko; with --vm, tests/build/dkms_smoke.sh then loads that module
-#   in the test VM and serves a volume with it.
+# - `make deb` builds dm-ec-dkms (the module's source, dkms postinst) and
+#   ecctl (tool, man page, udev rule, units, libec); `dkms build` of the
+#   dm-ec-dkms package's source (its own dkms tree under a temporary
+#   directory) against the test kernel's headers builds dm-ec.ko; with
+#   --vm, tests/build/dkms_smoke.sh then loads that module in the test VM
+#   and serves a volume with it.
 #
 # usage: tests/build/t_install.sh [--vm]    (root; after `make deps`)
 # Prints TAP.
@@ -130,14 +132,39 @@ tap $? "make uninstall leaves no file behind" "$left"
 if ! command -v dkms >/dev/null; then
 	not_ok "dkms is installed (scripts/deps.sh)"
 else
-	src=$T/src/dm-ec-$VERSION
-	mkdir -p "$src" "$T/dkms"
-	cp -r Kbuild dkms.conf kernel include "$src/"
-	find "$src" \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' -o -name '*.mod' \
-		-o -name '*.mod.c' \) -delete
-	dkms build -m dm-ec -v "$VERSION" -k "$KVER" --sourcetree "$T/src" \
+	# the packages, and DKMS building the module from dm-ec-dkms's source
+	make --no-print-directory deb >"$T/deb.log" 2>&1
+	DK=build/deb/dm-ec-dkms_${VERSION}_all.deb
+	EC=build/deb/ecctl_${VERSION}_$(dpkg --print-architecture).deb
+	[ -f "$DK" ] && [ -f "$EC" ]
+	tap $? "make deb builds dm-ec-dkms and ecctl $VERSION" "$(tail -5 "$T/deb.log")"
+	missing=()
+	lst=$(dpkg-deb -c "$DK" 2>/dev/null)
+	for f in dkms.conf Kbuild kernel/ec_main.c kernel/codec/ec_rs.c include/uapi/linux/dm-ec-format.h; do
+		grep -q "\./usr/src/dm-ec-$VERSION/$f\$" <<<"$lst" || missing+=("$f")
+	done
+	dpkg-deb -I "$DK" 2>/dev/null | grep -q 'Depends:.*dkms' || missing+=("Depends: dkms")
+	dpkg-deb -e "$DK" "$T/ctl" 2>/dev/null && grep -q dkms "$T/ctl/postinst" || missing+=("postinst")
+	[ ${#missing[@]} -eq 0 ]
+	tap $? "dm-ec-dkms: the module's source under /usr/src/dm-ec-$VERSION, dkms postinst" \
+		"missing: ${missing[*]}"
+	missing=()
+	lst=$(dpkg-deb -c "$EC" 2>/dev/null)
+	for f in usr/sbin/ecctl usr/share/man/man8/ecctl.8.gz usr/lib/udev/rules.d/64-dm-ec.rules \
+		 usr/lib/systemd/system/dm-ec-last-resort@.timer usr/lib/systemd/system/dm-ec-last-resort@.service \
+		 usr/lib/libec.a usr/include/libec.h usr/lib/pkgconfig/libec.pc; do
+		grep -q "\./$f\$" <<<"$lst" || missing+=("$f")
+	done
+	dpkg-deb -x "$EC" "$T/ecpkg" 2>/dev/null
+	grep -q '/usr/sbin/ecctl assemble --incremental' "$T/ecpkg/usr/lib/udev/rules.d/64-dm-ec.rules" ||
+		missing+=("rule naming /usr/sbin/ecctl")
+	[ ${#missing[@]} -eq 0 ]
+	tap $? "ecctl: the tool, man page, udev rule, units, libec" "missing: ${missing[*]}"
+	dpkg-deb -x "$DK" "$T/pkg" 2>/dev/null
+	mkdir -p "$T/dkms"
+	dkms build -m dm-ec -v "$VERSION" -k "$KVER" --sourcetree "$T/pkg/usr/src" \
 		--dkmstree "$T/dkms" >"$T/dkms.log" 2>&1
-	tap $? "dkms build dm-ec/$VERSION for $KVER" "$(tail -5 "$T/dkms.log")"
+	tap $? "dkms build of dm-ec-dkms's source for $KVER" "$(tail -5 "$T/dkms.log")"
 	ko=$(find "$T/dkms/dm-ec/$VERSION/$KVER" -name 'dm-ec.ko*' 2>/dev/null | head -1)
 	[ -n "$ko" ] && [ "$(modinfo -F version "$ko")" = "$VERSION" ] &&
 		[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$KVER" ]
