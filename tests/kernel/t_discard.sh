@@ -6,6 +6,9 @@
 # data, parity stays consistent (check finds 0 mismatches), zeros also read
 # back degraded; on members that cannot (brd) discard is not offered.
 set -u
+# the data offset of a member, from the format header (as lib.sh reads it)
+EC_DATA_OFFSET=$(awk '$1 == "#define" && $2 == "DM_EC_DATA_OFFSET" { print $3 }' \
+	"$EC_ROOT/include/uapi/linux/dm-ec-format.h")
 n=0
 bad=0
 t() {	# t <desc> <cmd...>
