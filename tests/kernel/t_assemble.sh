@@ -8,7 +8,9 @@
 # each member by the slot its superblock records and starts them under the
 # names the superblocks record, data intact; with one member absent the
 # volume does not start, and starts degraded with --degraded, data intact;
-# --readonly; a device under another one (a RAM disk under dm-linear,
+# a stale member (older events, old data) is named, resynced by the kernel
+# and never trusted; two volumes recording one name: neither starts;
+# --readonly; --incremental as members appear one by one; a device under another one (a RAM disk under dm-linear,
 # the same superblock at offset 0) is not taken for the member.
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
@@ -131,6 +133,30 @@ tap $? "  ... says already active"
 rc_is "--incremental of a device that is no member: exit 1" 1 "$E" assemble --incremental /dev/ram11
 rc_is "remove ect_a" 0 "$E" remove ect_a
 
+# A stale member: ect_a runs degraded without slot 2 and is written; then
+# slot 2 comes back with its old superblock (older events) and old data.
+members_gone && members_back 2
+"$E" assemble ect_a --degraded >/dev/null 2>&1
+tap $? "ect_a started degraded without slot 2"
+ecpy fill "$(vol a)" "$T/a2.ref" --seed 31
+tap $? "  ... new data written while slot 2 is away"
+rc_is "remove ect_a" 0 "$E" remove ect_a
+members_gone && members_back
+rc_is "assemble ect_a with slot 2 back, stale: exit 0" 0 "$E" assemble ect_a
+grep -q "stale (events [0-9]* < [0-9]*)" "$T/err"
+tap $? "  ... names the stale member" || diag_file "$T/err"
+ec_wait_sync a 300
+tap $? "  ... the kernel brings slot 2 back in sync"
+is "$(ec_health a)" AAAAAA "  ... every member in sync"
+ecpy verify "$(vol a)" "$T/a2.ref"
+tap $? "  ... the data is the new data (the stale member was never trusted)"
+ec_reload a "0 $len_a ec 4 2 128 0 $(dmsetup table ect_a | cut -d' ' -f8- |
+	awk '{ $1 = "-"; $4 = "-"; print }')"
+tap $? "  ... reloaded with slots 0 and 3 missing"
+ecpy verify "$(vol a)" "$T/a2.ref"
+tap $? "  ... and the data decodes with the resynced slot 2 in use"
+rc_is "remove ect_a" 0 "$E" remove ect_a
+
 # A device under the member (dm-linear at offset 0 over a RAM disk) shows
 # the same superblock: the member above it is used.
 members_gone
@@ -142,6 +168,19 @@ for i in $(seq 0 5); do want+=" $(devnum "/dev/mapper/ect_m$((50 + i))")"; done
 is "$(dmsetup table ect_b | cut -d' ' -f8-)" "${want# }" "  ... the top devices are the members, not the ones under them"
 rc_is "remove ect_b" 0 "$E" remove ect_b
 for i in $(seq 0 5); do dmsetup remove "ect_m$((50 + i))"; done
+
+# Two volumes recording one name: neither is started (ect_b's members,
+# ect_m40.., wiped and made a second volume named ect_a).
+for i in $(seq 40 45); do "$E" wipe "/dev/mapper/ect_m$i" >/dev/null 2>&1; done
+members_back 6 7 8 9 10 11		# ect_a's own members again
+rc_is "a second volume named ect_a on ect_b's wiped members" 0 \
+	"$E" create ect_a -k 4 -m 2 -c 64K --nosync $(printf '/dev/mapper/ect_m%s ' $(seq 40 45))
+rc_is "  ... removed" 0 "$E" remove ect_a
+rc_is "assemble --scan with two volumes recording ect_a: exit 1" 1 "$E" assemble --scan
+[ "$(grep -c "ect_a: two volumes claim this name" "$T/err")" -eq 2 ]
+tap $? "  ... both named, neither started" || diag_file "$T/err"
+! dmsetup info ect_a >/dev/null 2>&1
+tap $? "  ... no ect_a"
 
 members_gone
 ec_cleanup
