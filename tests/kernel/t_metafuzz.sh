@@ -119,8 +119,11 @@ python3 -B -I -S "$EC_LIB_DIR/metafuzz.py" --iters "$N" --seed "$SEED" \
 	--len "$LEN" --k $K --m $M --chunk $CHUNK --data-sectors $DATA \
 	--vol "$(spec a 0)" --vol "$(spec b 6)" \
 	--logvol "c:$EC_TMP/c.ref:$(for d in "${CMEM[@]}"; do printf '%s=%s,' "$d" "$d"; done | sed 's/,$//')" \
-	--log-chunk $LCHUNK --log-missing $LD >"$EC_TMP/mf.out" 2>&1
-rc=$?
+	--log-chunk $LCHUNK --log-missing $LD 2>&1 | tee "$EC_TMP/mf.out" |
+	# its progress (every 50 rounds) as it goes: a run cut off by a
+	# timeout still says how far it got
+	sed -un 's/^# \([0-9]* iterations, [0-9]* s\)$/# metafuzz: \1/p'
+rc=${PIPESTATUS[0]}
 dmesg -n 5
 secs=$(elapsed "$t0")
 grep -v '^FAIL' "$EC_TMP/mf.out" | grep -v '^#   \(table\|[ABC][0-9]\|slots\|mixed\|missing\|absent\|resync_cp\)' |
