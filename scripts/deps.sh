@@ -54,7 +54,7 @@ PKGS=(
 	# userspace build deps
 	libnl-3-dev libnl-genl-3-dev libdevmapper-dev libisal-dev
 	# test tooling
-	dmsetup fio e2fsprogs xfsprogs util-linux lvm2
+	dmsetup fio e2fsprogs xfsprogs util-linux
 	# VM runner
 	qemu-system-x86 qemu-system-arm qemu-user-static busybox-static
 	cpio xz-utils gzip
