@@ -27,11 +27,11 @@ struct group {
 	bool clash;			/* another group has its name */
 };
 
-/* A block device's node from sysfs (DEVNAME in its uevent). */
+/* A block device's dev_t and node, from sysfs (dev_path). */
 static bool sys_dev(const char *sysname, char *path, size_t len,
 		    unsigned int *maj, unsigned int *min)
 {
-	char p[300], line[300];
+	char p[300];
 	bool have = false;
 	FILE *f;
 
@@ -44,12 +44,21 @@ static bool sys_dev(const char *sysname, char *path, size_t len,
 	if (!have)
 		return false;
 	dev_path(*maj, *min, path, len);
-	if (path[0] != '/') {
-		/* no node name from sysfs: /dev/<sysname> */
-		snprintf(line, sizeof(line), "/dev/%s", sysname);
-		snprintf(path, len, "%s", line);
-	}
+	if (path[0] != '/')	/* no node name from sysfs: /dev/<sysname> */
+		snprintf(path, len, "/dev/%s", sysname);
 	return true;
+}
+
+/* The active volume of array uuid, or NULL. */
+static const struct vol_info *active_volume(const struct vol_list *vols,
+					    const uint8_t *uuid)
+{
+	unsigned int i;
+
+	for (i = 0; i < vols->nr; i++)
+		if (!memcmp(vols->v[i].uuid, uuid, 16))
+			return &vols->v[i];
+	return NULL;
 }
 
 /* Is dev_t maj:min an active dm-ec volume itself (its data is not a member)? */
@@ -240,6 +249,7 @@ static int start(const struct group *g, const struct found *f,
 	unsigned int k = le32toh(g->ref->k), m = le32toh(g->ref->m), i;
 	char params[8192], dummy[16], miss[200] = "";
 	struct ec_table t = { .k = k, .m = m };
+	const struct vol_info *av;
 	char devs[MAX_N][24];
 	uint64_t len, sz;
 	struct dm_task *dmt;
@@ -255,13 +265,12 @@ static int start(const struct group *g, const struct found *f,
 		    g->name, u);
 		return 1;
 	}
-	for (i = 0; i < vols->nr; i++) {
-		if (!memcmp(vols->v[i].uuid, g->ref->array_uuid, 16)) {
-			printf("%s: already active%s%s\n", g->name,
-			       strcmp(vols->v[i].name, g->name) ? " as " : "",
-			       strcmp(vols->v[i].name, g->name) ? vols->v[i].name : "");
-			return 0;
-		}
+	av = active_volume(vols, g->ref->array_uuid);
+	if (av) {
+		printf("%s: already active%s%s\n", g->name,
+		       strcmp(av->name, g->name) ? " as " : "",
+		       strcmp(av->name, g->name) ? av->name : "");
+		return 0;
 	}
 	if (dm_get_table(g->name, &sz, dummy, sizeof(dummy), &is_ec) == 0) {
 		err("%s: a device-mapper device of that name exists%s: not started",
@@ -324,30 +333,16 @@ static int incremental(const char *dev, const struct group *g, unsigned int ng,
 {
 	struct sb_read r[2];
 	unsigned int i;
-	int fd, best;
+	int best;
 
-	fd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err("%s: %s", dev, strerror(errno));
+	best = sb_read_path(dev, r, "not a dm-ec member");
+	if (best < 0)
 		return 1;
-	}
-	best = sb_load(fd, r);
-	close(fd);
-	if (best < 0) {
-		err("%s: not a dm-ec member (copy 0: %s, copy 1: %s)", dev, r[0].why,
-		    r[1].why);
-		return 1;
-	}
 	for (i = 0; i < ng; i++) {
 		if (memcmp(g[i].ref->array_uuid, r[best].sb.array_uuid, 16))
 			continue;
 		if (g[i].present < g[i].n) {
-			bool active = false;
-			unsigned int j;
-
-			for (j = 0; j < vols->nr; j++)
-				active |= !memcmp(vols->v[j].uuid, g[i].ref->array_uuid, 16);
-			if (!active) {
+			if (!active_volume(vols, g[i].ref->array_uuid)) {
 				printf("%s: %u of %u members present, waiting (ecctl assemble %s --degraded starts it now)\n",
 				       g[i].name, g[i].present, g[i].n, g[i].name);
 				return 0;

@@ -235,6 +235,7 @@ struct sb_read {
 };
 
 int sb_load(int fd, struct sb_read r[2]);
+int sb_read_path(const char *path, struct sb_read r[2], const char *none);
 const char *sb_mstate(uint8_t s);
 
 /* ---- probe.c ---- */

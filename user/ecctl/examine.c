@@ -82,6 +82,26 @@ int sb_load(int fd, struct sb_read r[2])
 	return best;
 }
 
+/*
+ * Both copies of path's superblock (sb_load); when neither is valid, say
+ * "<path>: <none>" with each copy's reason and return -1.
+ */
+int sb_read_path(const char *path, struct sb_read r[2], const char *none)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), best;
+
+	if (fd < 0) {
+		err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	best = sb_load(fd, r);
+	close(fd);
+	if (best < 0)
+		err("%s: %s (copy 0: %s, copy 1: %s)", path, none, r[0].why,
+		    r[1].why);
+	return best;
+}
+
 const char *sb_mstate(uint8_t s)
 {
 	switch (s) {
@@ -275,7 +295,7 @@ int cmd_examine(int argc, char **argv)
 		OPT_FLAG("json", 0, &json), OPT_FLAG("export", 0, &export), OPT_END
 	};
 	const char *dev;
-	int c, fd, best;
+	int c, best;
 
 	c = parse_opts(argc, argv, opts);
 	if (c >= 0)
@@ -285,18 +305,9 @@ int cmd_examine(int argc, char **argv)
 	if (json && export)
 		return usage_err("--json and --export are exclusive");
 	dev = argv[optind];
-	fd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err("%s: %s", dev, strerror(errno));
+	best = sb_read_path(dev, r, "no valid dm-ec superblock");
+	if (best < 0)
 		return 1;
-	}
-	best = sb_load(fd, r);
-	close(fd);
-	if (best < 0) {
-		err("%s: no valid dm-ec superblock (copy 0: %s, copy 1: %s)", dev,
-		    r[0].why, r[1].why);
-		return 1;
-	}
 	sb_view(&r[best].sb, &w);
 	if (export)
 		examine_export(&w);
