@@ -59,12 +59,12 @@ rc_is "create: wrong device count is a usage error" 2 "$E" create x -k 4 -m 4 "$
 rc_is "create: chunk 12K is a usage error" 2 "$E" create x -k 4 -m 4 -c 12K "${MEM[@]:0:8}"
 rc_is "create: unknown option is a usage error" 2 "$E" create x --bogus "${MEM[@]:0:8}"
 rc_is "create: a missing device is an error" 1 "$E" create x -k 1 -m 1 /dev/nonexistent "${MEM[0]}"
-grep -q "ecctl: /dev/nonexistent: No such file" "$T/err"
+grep -q "ecctl create: /dev/nonexistent: No such file" "$T/err"
 tap $? "  ... naming the device and the cause"
 rc_is "status of an unknown volume: exit 1" 1 "$E" status nope
-is "$(cat "$T/err")" "ecctl: nope: no such volume" "  ... message names the volume"
+is "$(cat "$T/err")" "ecctl status: nope: no such volume" "  ... message names the volume"
 rc_is "remove of an unknown volume: exit 1" 1 "$E" remove nope
-is "$(cat "$T/err")" "ecctl: nope: no such volume" "  ... message names the volume"
+is "$(cat "$T/err")" "ecctl remove: nope: no such volume" "  ... message names the volume"
 
 # ---- create, list, status ----
 "$E" monitor --json >"$T/mon" 2>"$T/mon.err" &

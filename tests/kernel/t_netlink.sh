@@ -62,7 +62,7 @@ run_tap "unprivileged random requests" \
 # Unknown volume through the tool: a clear message, exit 1
 out=$("$ECCTL" status no-such-vol 2>&1)
 rc=$?
-is "$rc:$out" "1:ecctl: no-such-vol: no such volume" "ecctl names an unknown volume"
+is "$rc:$out" "1:ecctl status: no-such-vol: no such volume" "ecctl names an unknown volume"
 
 after=$(snapshot)
 is "$after" "$before" "status, table and netlink view unchanged"

@@ -227,7 +227,7 @@ ec "recover from version 2 members" 0 "" recover -o "$T/v2.out" "$P/v2/m0.img" "
 same "  ... the data" "$P/v2/data.bin" "$T/v2.out"
 ec "create with 1 device: the usage error says \"1 device\"" 2 "1 device given, k \+ m = 2 needed" \
 	create x -k 1 -m 1 "$P/b0"
-ec "libdevmapper's own messages stay off the terminal" 1 "^ecctl: x: cannot create the volume" \
+ec "libdevmapper's own messages stay off the terminal" 1 "^ecctl create: x: cannot create the volume" \
 	create x -k 2 -m 1 -c 8 "$P/b0" "$P/b1" "$P/b2"
 ! grep -qE "mapper/control|libdevmapper" "$T/err"
 tap $? "  ... only ecctl's message"
@@ -402,6 +402,28 @@ else
 		"$(head -c 300 "$T/unit/json_utf8.json" | cat -v)"
 fi
 
+# Every message names the command it comes from: "ecctl <command>: ...",
+# getopt's own included; usage lines follow as they are.
+prefix() {	# prefix CMD ARGS...: every stderr line but the usage is "ecctl CMD: ..."
+	local c=$1 bad
+	"$E" "$@" >/dev/null 2>"$T/err"
+	bad=$(grep -v -e '^usage: ecctl ' -e '^  ' "$T/err" | grep -v "^ecctl $c: ")
+	[ -s "$T/err" ] && [ -z "$bad" ]
+	tap $? "messages of 'ecctl $*' start with 'ecctl $c:'" "$(head -3 "$T/err")"
+}
+prefix create --bogus x
+prefix create -k
+prefix create x -k 1 -m 1 /dev/nonexistent "$P/b0"
+prefix create x -k 99999999999 -m 1 "$P/b0" "$P/b1"
+prefix examine /dev/nonexistent
+prefix examine --nope "$P/b0"
+prefix wipe /dev/nonexistent
+prefix recover -o "$T/r.out" /dev/nonexistent
+prefix recover -o
+prefix assemble --incremental /dev/nonexistent
+prefix assemble --bogus
+prefix status --bogus
+prefix scrub
 echo "1..$N"
 echo "# $((N - FAILED)) passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -211,7 +211,7 @@ static unsigned int group(struct found *f, unsigned int nf, struct group *g,
 			if (!same_geometry(sb, gr->ref) ||
 			    memcmp(sb->member_uuid, gr->ref->member_uuids[idx], 16)) {
 				fprintf(stderr, "%s: %s: %s: not the member the newest superblock expects in slot %u (left out)\n",
-					prog, gr->name, f[i].path, idx);
+					who, gr->name, f[i].path, idx);
 				continue;
 			}
 			if (gr->slot[idx] >= 0) {
@@ -219,18 +219,18 @@ static unsigned int group(struct found *f, unsigned int nf, struct group *g,
 
 				if (le64toh(sb->events) <= le64toh(o->sb.events)) {
 					fprintf(stderr, "%s: %s: %s: a second device for slot %u (left out; %s is used)\n",
-						prog, gr->name, f[i].path, idx, o->path);
+						who, gr->name, f[i].path, idx, o->path);
 					continue;
 				}
 				fprintf(stderr, "%s: %s: %s: a second device for slot %u (left out; %s is used)\n",
-					prog, gr->name, o->path, idx, f[i].path);
+					who, gr->name, o->path, idx, f[i].path);
 			} else {
 				gr->present++;
 			}
 			gr->slot[idx] = i;
 			if (le64toh(sb->events) < le64toh(gr->ref->events))
 				fprintf(stderr, "%s: %s: %s: stale (events %" PRIu64 " < %" PRIu64 "): the kernel resyncs slot %u from the bitmap\n",
-					prog, gr->name, f[i].path,
+					who, gr->name, f[i].path,
 					(uint64_t)le64toh(sb->events),
 					(uint64_t)le64toh(gr->ref->events), idx);
 		}

@@ -81,7 +81,7 @@ dm_log(int level, const char *file, int line, int dm_errno_or_class,
 
 	if (!verbose || !strcmp(fmt, "<backtrace>"))
 		return;
-	fprintf(stderr, "%s: libdevmapper: ", prog);
+	fprintf(stderr, "%s: libdevmapper: ", who);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -126,6 +126,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], cmds[i].name))
 			continue;
 		cur_cmd = &cmds[i];
+		set_who(cmds[i].name);
+		argv[1] = (char *)who;	/* getopt's own messages say it too */
 		optind = 1;
 		opterr = 1;
 		dm_log_with_errno_init(dm_log);

@@ -59,6 +59,8 @@
 /* ---- util.c ---- */
 
 extern const char *prog;
+extern const char *who;
+void set_who(const char *cmd);
 
 void __attribute__((format(printf, 1, 2))) err(const char *fmt, ...);
 uint32_t member_mask(unsigned int n);

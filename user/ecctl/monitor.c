@@ -125,7 +125,7 @@ int cmd_monitor(int argc, char **argv)
 	signal(SIGTERM, mon_signal);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!mon_json)
-		fprintf(stderr, "%s: following dm-ec events, ^C to stop\n", prog);
+		fprintf(stderr, "%s: following dm-ec events, ^C to stop\n", who);
 	for (;;) {
 		ret = nl_recvmsgs_default(nl_sk);
 		if (ret < 0 && ret != -NLE_AGAIN && ret != -NLE_INTR) {

@@ -47,14 +47,14 @@ static void rec_open(struct rec *r, char **paths)
 		rm->path = paths[i];
 		rm->fd = open(rm->path, O_RDONLY | O_CLOEXEC);
 		if (rm->fd < 0) {
-			fprintf(stderr, "%s: %s: %s (treated as missing)\n", prog,
+			fprintf(stderr, "%s: %s: %s (treated as missing)\n", who,
 				rm->path, strerror(errno));
 			continue;
 		}
 		best = sb_load(rm->fd, sr);
 		if (best < 0) {
 			fprintf(stderr, "%s: %s: no valid dm-ec superblock (copy 0: %s, copy 1: %s); treated as missing\n",
-				prog, rm->path, sr[0].why, sr[1].why);
+				who, rm->path, sr[0].why, sr[1].why);
 			close(rm->fd);
 			rm->fd = -1;
 			continue;
@@ -129,17 +129,17 @@ static void rec_slots(struct rec *r)
 		idx = le32toh(rm->sb.member_index);	/* < n: sb_check */
 		if (memcmp(rm->sb.array_uuid, ref->array_uuid, 16)) {
 			fprintf(stderr, "%s: %s: belongs to another volume (ignored)\n",
-				prog, rm->path);
+				who, rm->path);
 			continue;
 		}
 		if (!sb_same_volume(&rm->sb, ref)) {
 			fprintf(stderr, "%s: %s: k, m, chunk_sectors or the data area differ from the other members' (ignored)\n",
-				prog, rm->path);
+				who, rm->path);
 			continue;
 		}
 		if (memcmp(rm->sb.member_uuid, ref->member_uuids[idx], 16) ||
 		    ref->member_state[idx] != DM_EC_MEMBER_ACTIVE) {
-			fprintf(stderr, "%s: %s: member %u is %s (not used)\n", prog,
+			fprintf(stderr, "%s: %s: member %u is %s (not used)\n", who,
 				rm->path, idx,
 				ref->member_state[idx] != DM_EC_MEMBER_ACTIVE ?
 				sb_mstate(ref->member_state[idx]) : "stale");
@@ -149,15 +149,15 @@ static void rec_slots(struct rec *r)
 		if (e || sz < r->doff + r->ds) {
 			if (e)
 				fprintf(stderr, "%s: %s: %s (treated as missing)\n",
-					prog, rm->path, strerror(-e));
+					who, rm->path, strerror(-e));
 			else
 				fprintf(stderr, "%s: %s: too small for the data area: %" PRIu64 " sectors, %" PRIu64 " needed (treated as missing)\n",
-					prog, rm->path, sz, r->doff + r->ds);
+					who, rm->path, sz, r->doff + r->ds);
 			continue;
 		}
 		if (r->slot[idx] >= 0) {
 			fprintf(stderr, "%s: %s: member %u given twice (ignored)\n",
-				prog, rm->path, idx);
+				who, rm->path, idx);
 			continue;
 		}
 		r->slot[idx] = i;
@@ -285,11 +285,11 @@ int cmd_recover(int argc, char **argv)
 	if (!(le32toh(r->ref->flags) & DM_EC_SB_F_SYNCED) &&
 	    r->present != member_mask(r->n))
 		fprintf(stderr, "%s: warning: the initial sync never completed; parity beyond sector %" PRIu64 " is not trusted\n",
-			prog, (uint64_t)le64toh(r->ref->resync_cp));
+			who, (uint64_t)le64toh(r->ref->resync_cp));
 	if (!(le32toh(r->ref->flags) & DM_EC_SB_F_CLEAN) &&
 	    r->present != member_mask(r->n))
 		fprintf(stderr, "%s: warning: the volume was not shut down cleanly; stripes written at that moment may decode wrong (the bitmap and the partial-parity log are not used)\n",
-			prog);
+			who);
 	ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (ofd < 0) {
 		err("%s: %s", out, strerror(errno));

@@ -8,13 +8,23 @@
 #include "ecctl.h"
 
 const char *prog = "ecctl";
+/* What every message starts with: "ecctl <command>" once one is running. */
+const char *who = "ecctl";
 
-/* A message on stderr: "ecctl: <object>: <cause>". */
+void set_who(const char *cmd)
+{
+	static char buf[32];
+
+	snprintf(buf, sizeof(buf), "%s %s", prog, cmd);
+	who = buf;
+}
+
+/* A message on stderr: "ecctl <command>: <object>: <cause>". */
 void err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, "%s: ", who);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
