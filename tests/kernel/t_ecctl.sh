@@ -88,8 +88,8 @@ tap $? "  ... saying it is in use"
 rc_is "list" 0 "$E" list
 grep -q "^ect_a .* 4+4 .*healthy *AAAAAAAA" "$T/out"
 tap $? "list shows the volume, geometry, state, health"
-"$E" list --json | pyjson '[(v["name"], v["k"], v["m"], v["state"], v["health"], v["sectors"]) for v in d["volumes"] if v["name"] == "ect_a"]' >"$T/out"
-is "$(cat "$T/out")" "[('ect_a', 4, 4, 'healthy', 'AAAAAAAA', $VLEN)]" "list --json keys"
+"$E" list --json | pyjson '[(v["name"], v["k"], v["m"], v["state"], v["health"], v["state_chars"], v["lost"], v["redundancy"], v["sectors"]) for v in d["volumes"] if v["name"] == "ect_a"]' >"$T/out"
+is "$(cat "$T/out")" "[('ect_a', 4, 4, 'healthy', 'ok', 'AAAAAAAA', 0, 4, $VLEN)]" "list --json keys (health as in status --json)"
 
 rc_is "status healthy: exit 0" 0 "$E" status ect_a
 grep -q "state: healthy" "$T/out" && grep -q "geometry: 4+4" "$T/out" &&
@@ -168,6 +168,8 @@ rc_is "fail: bad index" 1 "$E" fail ect_a 9
 rc_is "fail: not a member" 1 "$E" fail ect_a "${MEM[12]}"
 "$E" status ect_a --json | pyjson '(d["state"], d["health"], d["lost"], "".join(m["state_char"] for m in d["members"]))' >"$T/out"
 is "$(cat "$T/out")" "('degraded', 'degraded', 4, 'ADADADDA')" "status --json: 4 lost"
+"$E" list --json | pyjson '[(v["state"], v["health"], v["lost"], v["redundancy"], v["state_chars"]) for v in d["volumes"] if v["name"] == "ect_a"]' >"$T/out"
+is "$(cat "$T/out")" "[('degraded', 'degraded', 4, 0, 'ADADADDA')]" "list --json: the same health, lost, redundancy as status"
 cmp "$(vol a)" "$T/data"
 tap $? "data intact with 4 members failed"
 

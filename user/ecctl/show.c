@@ -11,6 +11,13 @@ static bool vol_rebuilding(const struct vol_info *v)
 	return v->action == DM_EC_ACTION_REBUILD;
 }
 
+/* The kernel's view, "health" in every JSON output: "ok", "degraded", "data_lost". */
+static const char *health_name(const struct vol_info *v)
+{
+	return v->health == DM_EC_HEALTH_OK ? "ok" :
+	       v->health == DM_EC_HEALTH_DEGRADED ? "degraded" : "data_lost";
+}
+
 /* "healthy", "degraded", "rebuilding", "failed" */
 const char *vol_state(const struct vol_info *v)
 {
@@ -71,10 +78,7 @@ void print_json_volume(FILE *f, const struct vol_info *v)
 	fprintf(f, ", \"codec\": ");
 	json_str(f, v->codec);
 	fprintf(f, ", \"state\": \"%s\", \"health\": \"%s\", \"lost\": %u",
-		vol_state(v),
-		v->health == DM_EC_HEALTH_OK ? "ok" :
-		v->health == DM_EC_HEALTH_DEGRADED ? "degraded" : "data_lost",
-		v->lost);
+		vol_state(v), health_name(v), v->lost);
 	if (v->redundancy >= 0)
 		fprintf(f, ", \"redundancy\": %d", v->redundancy);
 	fprintf(f, ", \"sync_action\": \"%s\", \"sync_done\": %" PRIu64
@@ -311,9 +315,12 @@ int cmd_list(int argc, char **argv)
 			json_str(stdout, v->name);
 			printf(", \"dev\": \"%s\", \"k\": %u, \"m\": %u, \"sectors\": %"
 			       PRIu64 ", \"state\": \"%s\", \"health\": \"%s\", "
-			       "\"sync_action\": \"%s\"}", dev, v->k, v->m,
-			       v->sectors, vol_state(v), health,
-			       action_name(v->action));
+			       "\"state_chars\": \"%s\", \"lost\": %u",
+			       dev, v->k, v->m, v->sectors, vol_state(v),
+			       health_name(v), health, v->lost);
+			if (v->redundancy >= 0)
+				printf(", \"redundancy\": %d", v->redundancy);
+			printf(", \"sync_action\": \"%s\"}", action_name(v->action));
 			continue;
 		}
 		human_size(v->sectors * 512, size, sizeof(size));
