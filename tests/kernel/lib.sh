@@ -28,6 +28,9 @@ EC_TMP=${EC_TMP:-/tmp/ect.$$}
 # from the one header that defines it for the kernel and ecctl.
 EC_DATA_OFFSET=$(awk '$1 == "#define" && $2 == "DM_EC_DATA_OFFSET" { print $3 }' \
 	"$EC_LIB_DIR/../../include/uapi/linux/dm-ec-format.h")
+# ... and where the bitmap starts (the two superblock copies lie below it)
+EC_BITMAP_OFFSET=$(awk '$1 == "#define" && $2 == "DM_EC_BITMAP_OFFSET" { print $3 }' \
+	"$EC_LIB_DIR/../../include/uapi/linux/dm-ec-format.h")
 EC_RAM_MIB=${EC_RAM_MIB:-96}	# size of each brd RAM disk
 EC_RAM_NR=16
 

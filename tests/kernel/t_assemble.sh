@@ -11,7 +11,8 @@
 # a stale member (older events, old data) is named, resynced by the kernel
 # and never trusted; two volumes recording one name: neither starts;
 # --readonly; --incremental as members appear one by one; a device under another one (a RAM disk under dm-linear,
-# the same superblock at offset 0) is not taken for the member.
+# the same superblock at offset 0) is not taken for the member; 66 volumes
+# at once are all reported (none dropped by a fixed table).
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
 
@@ -181,6 +182,35 @@ rc_is "assemble --scan with two volumes recording ect_a: exit 1" 1 "$E" assemble
 tap $? "  ... both named, neither started" || diag_file "$T/err"
 ! dmsetup info ect_a >/dev/null 2>&1
 tap $? "  ... no ect_a"
+
+# More volumes than a fixed table holds: 66 of them, one member each of a
+# 1+1 volume (a copy of one member's superblocks, each with its own array
+# UUID and name), on dm-linear devices cut from three RAM disks. --scan
+# must report every one of them as incomplete, none dropped.
+G=66
+GSZ=$((EC_DATA_OFFSET + 8))
+per=$(( $(blockdev --getsz /dev/ram12) / GSZ ))
+gdev() { echo "/dev/mapper/ect_s$1"; }
+gok=0
+for i in $(seq 0 $((G + 1))); do
+	dmsetup create "ect_s$i" --table "0 $GSZ linear /dev/ram$((12 + i / per)) $(( (i % per) * GSZ ))" || gok=1
+done
+tap $gok "$((G + 2)) small devices for $G volumes"
+rc_is "  ... a 1+1 volume on two of them" 0 "$E" create ect_g -k 1 -m 1 -c 4K --nosync "$(gdev $G)" "$(gdev $((G + 1)))"
+rc_is "  ... removed" 0 "$E" remove ect_g
+gok=0
+for i in $(seq 0 $((G - 1))); do
+	dd if="$(gdev $G)" of="$(gdev "$i")" bs=512 count=$EC_BITMAP_OFFSET oflag=direct status=none &&
+		x=$(ecpy sb-patch "$(gdev "$i")" "array_uuid=ect-g-uuid-$(printf %05d "$i")" "name=ect_g$i") || gok=1
+done
+dmsetup remove "ect_s$G" && dmsetup remove "ect_s$((G + 1))" || gok=1
+tap $gok "  ... its first member copied to $G devices, each its own volume (uuid, name)"
+rc_is "assemble --scan with $G incomplete volumes: exit 1" 1 "$E" assemble --scan
+is "$(grep -cE '^ecctl assemble: ect_g[0-9]+: 1 of 2 members missing \(slots 1\): not started' "$T/err")" "$G" \
+	"  ... every one of them named as incomplete, none dropped" || diag_file "$T/err" 3
+rc_is "  ... assemble ect_g$((G - 1)) --degraded starts the last one" 0 "$E" assemble "ect_g$((G - 1))" --degraded
+rc_is "  ... removed" 0 "$E" remove "ect_g$((G - 1))"
+for i in $(seq 0 $((G - 1))); do dmsetup remove "ect_s$i"; done
 
 members_gone
 ec_cleanup

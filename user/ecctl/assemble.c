@@ -175,10 +175,9 @@ static void group_name(struct group *g)
  * Group the devices by array UUID (ref: the newest superblock), each in
  * the slot its superblock names; devices the newest superblock does not
  * count as that member, or a second device for a slot, are said and left
- * out. Returns the number of groups.
+ * out. g has room for nf groups. Returns the number of groups.
  */
-static unsigned int group(struct found *f, unsigned int nf, struct group *g,
-			  unsigned int max)
+static unsigned int group(struct found *f, unsigned int nf, struct group *g)
 {
 	unsigned int ng = 0, i, j;
 
@@ -187,8 +186,6 @@ static unsigned int group(struct found *f, unsigned int nf, struct group *g,
 			if (!memcmp(g[j].ref->array_uuid, f[i].sb.array_uuid, 16))
 				break;
 		if (j == ng) {
-			if (ng == max)
-				continue;
 			memset(&g[ng], 0, sizeof(g[ng]));
 			g[ng++].ref = &f[i].sb;
 		} else if (le64toh(f[i].sb.events) > le64toh(g[j].ref->events)) {
@@ -364,7 +361,7 @@ int cmd_assemble(int argc, char **argv)
 		OPT_END
 	};
 	struct vol_list vols = { 0 };
-	struct group g[64];
+	struct group *g = NULL;
 	struct found *f = NULL;
 	unsigned int nf, ng, i, started = 0;
 	const char *name = NULL;
@@ -387,7 +384,13 @@ int cmd_assemble(int argc, char **argv)
 	    (nl_open() || get_volumes(NULL, &vols)))
 		return 1;
 	nf = scan(&f, &vols);
-	ng = group(f, nf, g, sizeof(g) / sizeof(g[0]));
+	g = calloc(nf ? nf : 1, sizeof(*g));	/* at most one volume per device */
+	if (!g) {
+		err("out of memory");
+		rc = 1;
+		goto out;
+	}
+	ng = group(f, nf, g);
 	if (inc) {
 		rc = incremental(inc, g, ng, f, &vols, readonly);
 		goto out;
@@ -407,6 +410,7 @@ int cmd_assemble(int argc, char **argv)
 		printf("no dm-ec members found\n");
 	}
 out:
+	free(g);
 	free(f);
 	free(vols.v);
 	return rc;
