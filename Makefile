@@ -120,7 +120,7 @@ sparse: deps
 # The module under /lib/modules/$(KVER)/updates (depmod unless staged in
 # DESTDIR), ecctl, its man page and completion, libec with a pkg-config
 # file. uninstall takes away exactly that.
-INSTALLED := $(SBINDIR)/ecctl $(MANDIR)/man8/ecctl.8 $(COMPLDIR)/ecctl \
+INSTALLED := $(SBINDIR)/ecctl $(MANDIR)/man8/ecctl.8 $(MANDIR)/man5/ecctl.conf.5 $(COMPLDIR)/ecctl \
 	     $(INCDIR)/libec.h $(LIBDIR)/libec.a $(PCDIR)/libec.pc \
 	     $(UDEVDIR)/64-dm-ec.rules $(UNITDIR)/dm-ec-last-resort@.timer \
 	     $(UNITDIR)/dm-ec-last-resort@.service
@@ -137,6 +137,7 @@ install-module: module
 install-tools: tools
 	install -D -m 0755 $(B)/user/ecctl $(DESTDIR)$(SBINDIR)/ecctl
 	install -D -m 0644 Documentation/ecctl.8 $(DESTDIR)$(MANDIR)/man8/ecctl.8
+	install -D -m 0644 Documentation/ecctl.conf.5 $(DESTDIR)$(MANDIR)/man5/ecctl.conf.5
 	install -D -m 0644 user/ecctl.bash-completion $(DESTDIR)$(COMPLDIR)/ecctl
 	install -D -m 0644 user/libec.h $(DESTDIR)$(INCDIR)/libec.h
 	install -D -m 0644 $(B)/user/libec.a $(DESTDIR)$(LIBDIR)/libec.a

@@ -57,7 +57,8 @@ make --no-print-directory install DESTDIR="$D" KVER="$KVER" >"$T/install.log" 2>
 tap $? "make install DESTDIR=... KVER=$KVER" "$(tail -3 "$T/install.log")"
 missing=()
 for f in "lib/modules/$KVER/updates/dm-ec.ko" usr/local/sbin/ecctl \
-	 usr/local/share/man/man8/ecctl.8 usr/share/bash-completion/completions/ecctl \
+	 usr/local/share/man/man8/ecctl.8 usr/local/share/man/man5/ecctl.conf.5 \
+	 usr/share/bash-completion/completions/ecctl \
 	 usr/local/include/libec.h usr/local/lib/libec.a usr/local/lib/pkgconfig/libec.pc \
 	 usr/lib/udev/rules.d/64-dm-ec.rules usr/lib/systemd/system/dm-ec-last-resort@.timer \
 	 usr/lib/systemd/system/dm-ec-last-resort@.service; do
@@ -150,7 +151,8 @@ else
 		"missing: ${missing[*]}"
 	missing=()
 	lst=$(dpkg-deb -c "$EC" 2>/dev/null)
-	for f in usr/sbin/ecctl usr/share/man/man8/ecctl.8.gz usr/lib/udev/rules.d/64-dm-ec.rules \
+	for f in usr/sbin/ecctl usr/share/man/man8/ecctl.8.gz usr/share/man/man5/ecctl.conf.5.gz \
+		 usr/lib/udev/rules.d/64-dm-ec.rules \
 		 usr/lib/systemd/system/dm-ec-last-resort@.timer usr/lib/systemd/system/dm-ec-last-resort@.service \
 		 usr/lib/libec.a usr/include/libec.h usr/lib/pkgconfig/libec.pc; do
 		grep -q "\./$f\$" <<<"$lst" || missing+=("$f")

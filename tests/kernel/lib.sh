@@ -24,6 +24,9 @@ set -u
 EC_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 EC_KO=${EC_KO:-$PWD/dm-ec.ko}
 EC_TMP=${EC_TMP:-/tmp/ect.$$}
+# ecctl reads no /etc/dm-ec/ecctl.conf of the machine: a test that wants
+# one writes this file
+export ECCTL_CONF=${ECCTL_CONF:-$EC_TMP/ecctl.conf}
 # The member layout's data offset (sectors: the metadata area before it),
 # from the one header that defines it for the kernel and ecctl.
 EC_DATA_OFFSET=$(awk '$1 == "#define" && $2 == "DM_EC_DATA_OFFSET" { print $3 }' \

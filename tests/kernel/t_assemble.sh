@@ -10,7 +10,8 @@
 # volume does not start, and starts degraded with --degraded, data intact;
 # a stale member (older events, old data) is named, resynced by the kernel
 # and never trusted; two volumes recording one name: neither starts;
-# --readonly; --incremental as members appear one by one; a device under another one (a RAM disk under dm-linear,
+# --readonly; ecctl.conf (a name by uuid, read-only, auto no, a bad
+# file); --incremental as members appear one by one; a device under another one (a RAM disk under dm-linear,
 # the same superblock at offset 0) is not taken for the member; 66 volumes
 # at once are all reported (none dropped by a fixed table).
 . "$(dirname "$0")/lib.sh"
@@ -108,6 +109,43 @@ grep -q "nosuch: no member of a volume of that name found" "$T/err"
 tap $? "  ... says so"
 rc_is "remove ect_a" 0 "$E" remove ect_a
 rc_is "remove ect_b" 0 "$E" remove ect_b
+
+# ecctl.conf (ecctl.conf(5)): ect_b renamed and started read-only by its
+# uuid; "auto no" keeps --scan and --incremental from starting anything,
+# while assemble <name> still starts the volume.
+members_gone && members_back
+uub=""
+for d in /dev/mapper/ect_m2*; do
+	"$E" examine --export "$d" >"$T/exp" 2>/dev/null || continue
+	grep -qx DM_EC_NAME=ect_b "$T/exp" && uub=$(sed -n 's/^DM_EC_ARRAY_UUID=//p' "$T/exp")
+done
+printf '# test\nvolume ect_b2 uuid=%s readonly\n' "$uub" >"$ECCTL_CONF"
+rc_is "ecctl.conf renames ect_b (by uuid) to ect_b2, read-only: assemble --scan" 0 "$E" assemble --scan
+grep -q "^ect_a: started from 6 of 6" "$T/out" &&
+	grep -q "^ect_b2: started from 6 of 6 members (4+2), read-only" "$T/out"
+tap $? "  ... starts ect_a, and ect_b as ect_b2" || diag_file "$T/out"
+is "$(blockdev --getro "$(vol b2)")" 1 "  ... ect_b2 read-only"
+ecpy verify "$(vol b2)" "$T/b.ref"
+tap $? "  ... ect_b2's data is ect_b's"
+rc_is "  ... remove ect_a" 0 "$E" remove ect_a
+rc_is "  ... remove ect_b2" 0 "$E" remove ect_b2
+printf 'auto no\n' >"$ECCTL_CONF"
+rc_is "ecctl.conf auto no: assemble --scan, exit 0" 0 "$E" assemble --scan
+grep -q "^ect_a: not started (auto no in $ECCTL_CONF" "$T/out" &&
+	grep -q "^ect_b: not started (auto no" "$T/out" &&
+	! dmsetup info ect_a >/dev/null 2>&1 && ! dmsetup info ect_b >/dev/null 2>&1
+tap $? "  ... says so and starts nothing" || diag_file "$T/out"
+rc_is "  ... assemble --incremental, exit 0" 0 "$E" assemble --incremental /dev/mapper/ect_m20
+grep -q "not started on its own (auto no" "$T/out" && ! dmsetup info ect_a >/dev/null 2>&1
+tap $? "  ... starts nothing either" || diag_file "$T/out"
+rc_is "  ... assemble ect_a still starts it" 0 "$E" assemble ect_a
+rc_is "  ... remove ect_a" 0 "$E" remove ect_a
+printf 'auto yes\nvolume x/y uuid=%s\n' "$uub" >"$ECCTL_CONF"
+rc_is "a bad ecctl.conf: assemble --scan refuses, exit 1" 1 "$E" assemble --scan
+grep -q "^ecctl assemble: $ECCTL_CONF:2: volume x/y: not a volume name" "$T/err" &&
+	! dmsetup info ect_a >/dev/null 2>&1
+tap $? "  ... naming the file and line, starting nothing" || diag_file "$T/err"
+rm -f "$ECCTL_CONF"
 
 # udev's path: --incremental as each member appears; the volume starts
 # with the last one.

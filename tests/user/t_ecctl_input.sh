@@ -31,6 +31,7 @@ set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 E=${ECCTL:-$ROOT/build/tests/ecctl-san}
+export ECCTL_CONF=/nonexistent/ecctl.conf	# this machine's own is not read
 U=${ECCTL_UNIT:-$ROOT/build/tests/ecctl_unit}
 MK="python3 $ROOT/tests/user/mkimg.py"
 T=$(mktemp -d /tmp/t_ecctl_input.XXXXXX)
@@ -220,6 +221,58 @@ tap $? "  ... version 2, name and host keys"
 ec "examine --export of it" 0 "" examine --export "$P/v2/m2.img"
 grep -qx "DM_EC_NAME=db01" "$T/out"
 tap $? "  ... DM_EC_NAME for udev"
+grep -qx "DM_EC_AUTO=1" "$T/out"
+tap $? "  ... DM_EC_AUTO=1 without an ecctl.conf"
+
+# ---- ecctl.conf --------------------------------------------------------------
+uu2=$("$E" examine --json "$P/v2/m2.img" |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["array_uuid"])')
+C=$T/ecctl.conf
+printf '# a comment\n\nauto yes   # trailing comment\nvolume web-db uuid=%s auto=no readonly\n' "$uu2" >"$C"
+ECCTL_CONF=$C ec "ecctl.conf renames a volume by uuid" 0 "" examine --export "$P/v2/m2.img"
+grep -qx "DM_EC_NAME=web-db" "$T/out" && grep -qx "DM_EC_AUTO=0" "$T/out"
+tap $? "  ... examine --export says the configured name and auto=no" "$(grep DM_EC_ "$T/out" | head -3)"
+printf 'auto no\n' >"$C"
+ECCTL_CONF=$C ec "ecctl.conf: auto no" 0 "" examine --export "$P/v2/m2.img"
+grep -qx "DM_EC_NAME=db01" "$T/out" && grep -qx "DM_EC_AUTO=0" "$T/out"
+tap $? "  ... recorded name kept, DM_EC_AUTO=0"
+badconf() {	# badconf DESC LINE2 REGEX: line 2 of the file is refused, naming it
+	printf 'auto yes\n%s\n' "$2" >"$C"
+	ECCTL_CONF=$C ec "ecctl.conf: $1: assemble refuses" 1 "^ecctl assemble: $C:2: (volume [^:]*: )?$3" assemble --scan
+}
+badconf "unknown statement" "autostart yes" "unknown statement 'autostart'"
+badconf "auto maybe" "auto maybe" "auto takes one word, yes or no"
+badconf "volume without a name" "volume" "volume: a name is needed"
+badconf "volume without uuid" "volume x" "volume x: uuid= is needed"
+badconf "bad uuid" "volume x uuid=1234" "volume x: '1234' is not a UUID"
+badconf "uuid with 33 digits" "volume x uuid=${uu2}0" "'${uu2}0' is not a UUID"
+badconf "auto=maybe" "volume x uuid=$uu2 auto=maybe" "auto= takes yes or no"
+badconf "unknown setting" "volume x uuid=$uu2 fast" "unknown setting 'fast'"
+badconf "a name with /" "volume a/b uuid=$uu2" "volume a/b: not a volume name"
+badconf "a name of 128 bytes" "volume $(printf 'n%.0s' $(seq 128)) uuid=$uu2" "not a volume name"
+printf 'volume x uuid=%s\nvolume x uuid=00000000-0000-0000-0000-000000000001\n' "$uu2" >"$C"
+ECCTL_CONF=$C ec "ecctl.conf: a name twice" 1 "$C:2: volume x: named twice" assemble --scan
+printf 'volume x uuid=%s\nvolume y uuid=%s\n' "$uu2" "$uu2" >"$C"
+ECCTL_CONF=$C ec "ecctl.conf: a uuid twice" 1 "$C:2: volume y: its uuid is volume x's already" assemble --scan
+{ printf 'auto yes # '; head -c 2000 /dev/zero | tr '\0' x; echo; } >"$C"
+ECCTL_CONF=$C ec "ecctl.conf: a line too long" 1 "$C:1: line longer than" assemble --scan
+# The man page's example: it parses, "auto no" holds for a volume it does
+# not list, and its first volume line (with this member's uuid) names it.
+sed -n '/^\.SH EXAMPLE/,/^\.EE/p' "$ROOT/Documentation/ecctl.conf.5" | sed '1,2d;$d' >"$C"
+grep -q '^volume pg-data uuid=' "$C"
+tap $? "ecctl.conf(5): its example extracted"
+ECCTL_CONF=$C ec "  ... parses" 0 "" examine --export "$P/v2/m2.img"
+grep -qx "DM_EC_NAME=db01" "$T/out" && grep -qx "DM_EC_AUTO=0" "$T/out"
+tap $? "  ... a volume it does not list: recorded name, auto no"
+sed -i "s/^volume pg-data uuid=[^ ]*/volume pg-data uuid=$uu2/" "$C"
+ECCTL_CONF=$C ec "  ... with this member's uuid on pg-data's line" 0 "" examine --export "$P/v2/m2.img"
+grep -qx "DM_EC_NAME=pg-data" "$T/out" && grep -qx "DM_EC_AUTO=1" "$T/out"
+tap $? "  ... named pg-data, auto=yes"
+ECCTL_CONF=$T ec "ecctl.conf that is a directory: refused" 1 "$T: Is a directory" assemble --scan
+ECCTL_CONF=$T ec "  ... examine --export still exports the member" 0 "$T: Is a directory" \
+	examine --export "$P/v2/m2.img"
+grep -qx "DM_EC_NAME=db01" "$T/out" && ! grep -q "DM_EC_AUTO" "$T/out"
+tap $? "  ... with the recorded name and no DM_EC_AUTO"
 ec "examine --json of a version 1 member" 0 "" examine --json "$P/v/m1.img"
 [ "$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["version"], d["name"], d["host"])' "$T/out")" = "1 None None" ]
 tap $? "  ... version 1: name and host null"

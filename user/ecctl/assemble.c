@@ -6,7 +6,9 @@
  * grouped by array UUID, placed by the slot their own superblock names,
  * and the newest superblock of a group describes its volume. What would
  * be wrong is refused: two volumes under one name, fewer than k members,
- * members missing without --degraded.
+ * members missing without --degraded. ecctl.conf (conf.c) may give a
+ * volume another name, start it read-only, or keep volumes from starting
+ * on their own (--scan, --incremental; assemble <name> always starts).
  */
 #include <dirent.h>
 #include <sys/sysmacros.h>
@@ -25,6 +27,8 @@ struct group {
 	unsigned int n, present;
 	char name[DM_EC_SB_NAME_LEN];
 	bool clash;			/* another group has its name */
+	bool auto_start;		/* ecctl.conf: starts on its own */
+	bool readonly;			/* ecctl.conf: starts read-only */
 };
 
 /* A block device's dev_t and node, from sysfs (dev_path). */
@@ -156,11 +160,21 @@ static bool same_geometry(const struct dm_ec_sb *a, const struct dm_ec_sb *b)
 	       a->data_offset == b->data_offset && a->data_sectors == b->data_sectors;
 }
 
-/* The name a volume starts under: the recorded one, or dmec-<uuid> (v1). */
-static void group_name(struct group *g)
+/*
+ * The name a volume starts under: ecctl.conf's for its uuid, the recorded
+ * one, or dmec-<uuid> (v1); and its settings from ecctl.conf.
+ */
+static void group_name(struct group *g, const struct conf *conf)
 {
+	const struct conf_vol *cv = conf_vol(conf, g->ref->array_uuid);
 	char u[40];
 
+	g->auto_start = conf_auto(conf, g->ref->array_uuid);
+	g->readonly = cv && cv->readonly;
+	if (cv) {
+		snprintf(g->name, sizeof(g->name), "%s", cv->name);
+		return;
+	}
 	if (le32toh(g->ref->version) >= 2 &&
 	    memchr(g->ref->name, '\0', sizeof(g->ref->name)) && g->ref->name[0] &&
 	    !strchr(g->ref->name, '/')) {
@@ -177,7 +191,8 @@ static void group_name(struct group *g)
  * count as that member, or a second device for a slot, are said and left
  * out. g has room for nf groups. Returns the number of groups.
  */
-static unsigned int group(struct found *f, unsigned int nf, struct group *g)
+static unsigned int group(struct found *f, unsigned int nf, struct group *g,
+			  const struct conf *conf)
 {
 	unsigned int ng = 0, i, j;
 
@@ -198,7 +213,7 @@ static unsigned int group(struct found *f, unsigned int nf, struct group *g)
 		gr->n = le32toh(gr->ref->k) + le32toh(gr->ref->m);
 		for (i = 0; i < MAX_N; i++)
 			gr->slot[i] = -1;
-		group_name(gr);
+		group_name(gr, conf);
 		for (i = 0; i < nf; i++) {
 			const struct dm_ec_sb *sb = &f[i].sb;
 			unsigned int idx = le32toh(sb->member_index);	/* < n: sb_check */
@@ -303,7 +318,7 @@ static int start(const struct group *g, const struct found *f,
 		return 1;
 	dmt = dm_task_create(DM_DEVICE_CREATE);
 	ok = dmt && dm_task_set_name(dmt, g->name) &&
-	     (!readonly || dm_task_set_ro(dmt)) &&
+	     (!(readonly || g->readonly) || dm_task_set_ro(dmt)) &&
 	     dm_task_add_target(dmt, 0, len, DM_EC_TARGET_NAME, params) &&
 	     !dm_run(dmt, true);
 	if (dmt)
@@ -315,13 +330,14 @@ static int start(const struct group *g, const struct found *f,
 	printf("%s: started from %u of %u members (%u+%u)%s%s%s%s\n", g->name,
 	       g->present, g->n, k, m, g->present < g->n ? ", degraded: slots " : "",
 	       g->present < g->n ? miss : "", g->present < g->n ? " missing" : "",
-	       readonly ? ", read-only" : "");
+	       readonly || g->readonly ? ", read-only" : "");
 	return 0;
 }
 
 /*
  * --incremental DEV (udev, for each device that appears): start DEV's
  * volume once every member is present; until then say how many are.
+ * Volumes ecctl.conf keeps from starting on their own are left alone.
  * Exit 0 unless DEV is not a member or the start fails.
  */
 static int incremental(const char *dev, const struct group *g, unsigned int ng,
@@ -338,6 +354,11 @@ static int incremental(const char *dev, const struct group *g, unsigned int ng,
 	for (i = 0; i < ng; i++) {
 		if (memcmp(g[i].ref->array_uuid, r[best].sb.array_uuid, 16))
 			continue;
+		if (!g[i].auto_start && !active_volume(vols, g[i].ref->array_uuid)) {
+			printf("%s: not started on its own (auto no in %s; ecctl assemble %s starts it)\n",
+			       g[i].name, conf_path(), g[i].name);
+			return 0;
+		}
 		if (g[i].present < g[i].n) {
 			if (!active_volume(vols, g[i].ref->array_uuid)) {
 				printf("%s: %u of %u members present, waiting (ecctl assemble %s --degraded starts it now)\n",
@@ -361,6 +382,7 @@ int cmd_assemble(int argc, char **argv)
 		OPT_END
 	};
 	struct vol_list vols = { 0 };
+	struct conf conf;
 	struct group *g = NULL;
 	struct found *f = NULL;
 	unsigned int nf, ng, i, started = 0;
@@ -376,13 +398,17 @@ int cmd_assemble(int argc, char **argv)
 		return usage_err("a volume name, or --scan, is needed");
 	if (!scan_all)
 		name = argv[optind];
+	if (conf_load(&conf))
+		return 1;
 	/*
 	 * Volumes already active: their own data is not scanned, and their
 	 * members are not started twice. Without the module there are none.
 	 */
 	if (access("/sys/module/dm_ec", F_OK) == 0 &&
-	    (nl_open() || get_volumes(NULL, &vols)))
+	    (nl_open() || get_volumes(NULL, &vols))) {
+		conf_free(&conf);
 		return 1;
+	}
 	nf = scan(&f, &vols);
 	g = calloc(nf ? nf : 1, sizeof(*g));	/* at most one volume per device */
 	if (!g) {
@@ -390,7 +416,7 @@ int cmd_assemble(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	ng = group(f, nf, g);
+	ng = group(f, nf, g, &conf);
 	if (inc) {
 		rc = incremental(inc, g, ng, f, &vols, readonly);
 		goto out;
@@ -400,6 +426,11 @@ int cmd_assemble(int argc, char **argv)
 		if (name && strcmp(g[i].name, name))
 			continue;
 		started++;
+		if (!name && !g[i].auto_start) {
+			printf("%s: not started (auto no in %s; ecctl assemble %s starts it)\n",
+			       g[i].name, conf_path(), g[i].name);
+			continue;
+		}
 		if (start(&g[i], f, &vols, degraded, readonly))
 			rc = 1;
 	}
@@ -410,6 +441,7 @@ int cmd_assemble(int argc, char **argv)
 		printf("no dm-ec members found\n");
 	}
 out:
+	conf_free(&conf);
 	free(g);
 	free(f);
 	free(vols.v);

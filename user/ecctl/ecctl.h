@@ -9,6 +9,7 @@
  *   dm.c       libdevmapper and the table line (one parser, one builder)
  *   create.c   create, remove, wipe
  *   assemble.c assemble (members found by scanning, placed by their slot)
+ *   conf.c     /etc/dm-ec/ecctl.conf (names, auto-assembly policy)
  *   probe.c    what a device holds (dm-ec superblock, libblkid signatures)
  *   show.c     status, list (the volume for humans, scripts, exit codes)
  *   monitor.c  monitor
@@ -86,6 +87,29 @@ int block_size(const char *path, uint64_t *sectors);
 bool same_file(const char *path, const struct stat *st);
 bool __attribute__((format(printf, 4, 5)))
 buf_add(char *buf, size_t size, size_t *o, const char *fmt, ...);
+
+/* ---- conf.c ---- */
+
+struct conf_vol {
+	char name[DM_EC_SB_NAME_LEN];
+	uint8_t uuid[16];
+	int auto_start;		/* -1: the file's "auto" */
+	bool readonly;
+};
+
+struct conf {
+	bool auto_start;	/* "auto": volumes start on their own */
+	struct conf_vol *vol;
+	unsigned int nvol;
+};
+
+const char *conf_path(void);
+int conf_load(struct conf *c);
+void conf_free(struct conf *c);
+const struct conf_vol *conf_vol(const struct conf *c, const uint8_t *uuid);
+bool conf_auto(const struct conf *c, const uint8_t *uuid);
+int parse_uuid(const char *s, uint8_t *out);
+bool vol_name_ok(const char *s);
 
 /* ---- opts.c ---- */
 

@@ -252,7 +252,10 @@ static void examine_text(const char *dev, const struct sb_read r[2],
 /*
  * KEY=value lines for udev (IMPORT{program}): the blkid-style identity
  * (ID_FS_TYPE=dm_ec_member, as md's members are linux_raid_member) and
- * the member's place in its volume. Every value is one word.
+ * the member's place in its volume. Every value is one word. DM_EC_NAME
+ * is the name assemble starts the volume under (ecctl.conf's, else the
+ * recorded one), DM_EC_AUTO whether it starts on its own; a configuration
+ * that cannot be read is said and left out (the member is still one).
  */
 /* A name udev can take as one value: printable, no space, quote or '\\'. */
 static bool export_word(const char *s)
@@ -266,14 +269,24 @@ static bool export_word(const char *s)
 
 static void examine_export(const struct sb_view *w)
 {
+	const struct conf_vol *cv;
+	struct conf conf;
+	bool have_conf = !conf_load(&conf);
+	const char *name = w->name;
+
+	cv = have_conf ? conf_vol(&conf, w->sb->array_uuid) : NULL;
+	if (cv)
+		name = cv->name;
 	printf("ID_FS_TYPE=dm_ec_member\n");
 	printf("ID_FS_USAGE=raid\n");
 	printf("ID_FS_VERSION=%u\n", le32toh(w->sb->version));
 	printf("ID_FS_UUID=%s\n", w->au);
 	printf("ID_FS_UUID_SUB=%s\n", w->mu);
 	printf("DM_EC_ARRAY_UUID=%s\n", w->au);
-	if (w->name[0] && export_word(w->name))
-		printf("DM_EC_NAME=%s\n", w->name);
+	if (name[0] && export_word(name))
+		printf("DM_EC_NAME=%s\n", name);
+	if (have_conf)
+		printf("DM_EC_AUTO=%u\n", conf_auto(&conf, w->sb->array_uuid) ? 1 : 0);
 	printf("DM_EC_MEMBER_UUID=%s\n", w->mu);
 	printf("DM_EC_MEMBER_INDEX=%u\n", w->idx);
 	printf("DM_EC_MEMBER_STATE=%s\n", sb_mstate(w->sb->member_state[w->idx]));
@@ -284,6 +297,8 @@ static void examine_export(const struct sb_view *w)
 	printf("DM_EC_EVENTS=%" PRIu64 "\n", w->events);
 	printf("DM_EC_CLEAN=%u\n", w->flags & DM_EC_SB_F_CLEAN ? 1 : 0);
 	printf("DM_EC_SYNCED=%u\n", w->flags & DM_EC_SB_F_SYNCED ? 1 : 0);
+	if (have_conf)
+		conf_free(&conf);
 }
 
 int cmd_examine(int argc, char **argv)
