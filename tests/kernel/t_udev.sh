@@ -8,7 +8,9 @@
 # the members appear one by one under new names: the rule's
 # `ecctl examine --export` marks each as ID_FS_TYPE=dm_ec_member with its
 # DM_EC_NAME, `ecctl assemble --incremental` starts the volume with the
-# last one, and its data is intact.
+# last one, and its data is intact. With one member short nothing starts
+# until the last-resort service (run as systemd runs it) starts the volume
+# degraded.
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
 
@@ -84,6 +86,50 @@ is "$(ec_health u)" AAAAAA "  ... with every member in its slot"
 ecpy verify "$(vol u)" "$T/u.ref"
 tap $? "  ... data intact"
 
+# One member short: udev starts nothing, wants the last-resort timer; its
+# service, run as systemd runs it when the timer fires (ExecStart with %I,
+# ConditionPathExists checked), starts the volume degraded.
+"$E" remove ect_u >/dev/null
+tap $? "remove ect_u"
+for j in $(seq 80 85); do dmsetup remove "ect_m$j"; done
+j=0
+for r in 4 1 5 0 3; do		# /dev/ram2 (slot 2) stays away
+	dmsetup create "ect_m$((90 + j))" --table "0 $SZ linear /dev/ram$r $OFF" ||
+		diag "dmsetup create ect_m$((90 + j)) failed"
+	wait_for 60 member_known "/dev/mapper/ect_m$((90 + j))" ||
+		diag "udev did not mark ect_m$((90 + j)) as a member"
+	j=$((j + 1))
+done
+sleep 2
+! dmsetup info ect_u >/dev/null 2>&1
+tap $? "5 of 6 members: udev does not start ect_u"
+udevadm info --query=property --name=/dev/mapper/ect_m90 2>/dev/null |
+	grep -q '^SYSTEMD_WANTS=.*dm-ec-last-resort@ect_u.timer'
+tap $? "  ... and wants dm-ec-last-resort@ect_u.timer"
+SVC=$T/dm-ec-last-resort@.service
+sed "s|@SBINDIR@|$(dirname "$E")|g" "$EC_ROOT/user/system/dm-ec-last-resort@.service.in" >"$SVC"
+grep -q '^OnActiveSec=' "$EC_ROOT/user/system/dm-ec-last-resort@.timer"
+tap $? "  ... the timer fires once, a while after the first member (OnActiveSec)"
+last_resort() {	# last_resort INSTANCE: run the service as systemd would; 0 ran, 1 failed, 2 skipped
+	local cond exec
+	cond=$(sed -n 's/^ConditionPathExists=//p' "$SVC" | sed "s|%I|$1|g")
+	exec=$(sed -n 's/^ExecStart=//p' "$SVC" | sed "s|%I|$1|g")
+	case $cond in
+	!*) [ ! -e "${cond#!}" ] || return 2 ;;
+	?*) [ -e "$cond" ] || return 2 ;;
+	esac
+	$exec >"$T/lr.out" 2>&1 || return 1
+}
+last_resort ect_u
+tap $? "the last-resort service starts ect_u" || diag_file "$T/lr.out"
+grep -q "^ect_u: started from 5 of 6 members (4+2), degraded: slots 2 missing" "$T/lr.out"
+tap $? "  ... degraded, saying which slot is missing" || diag_file "$T/lr.out"
+is "$(ec_health u)" AA-AAA "  ... health AA-AAA"
+ecpy verify "$(vol u)" "$T/u.ref"
+tap $? "  ... data intact"
+last_resort ect_u
+is "$?" 2 "  ... once the volume is there, the service's condition skips it"
+
 kill "$UDEVD_PID" && wait "$UDEVD_PID" 2>/dev/null
 ! kill -0 "$UDEVD_PID" 2>/dev/null
 tap $? "systemd-udevd stopped"
@@ -91,6 +137,6 @@ tap $? "systemd-udevd stopped"
 rm -f /run/udev/rules.d/64-dm-ec.rules /run/udev/control
 export DM_DISABLE_UDEV=1
 ec_remove u
-for j in $(seq 80 85); do dmsetup remove "ect_m$j" 2>/dev/null; done
+for j in $(seq 80 85) $(seq 90 94); do dmsetup remove "ect_m$j" 2>/dev/null; done
 ec_cleanup
 tap_done
