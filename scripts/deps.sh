@@ -55,6 +55,8 @@ PKGS=(
 	libnl-3-dev libnl-genl-3-dev libdevmapper-dev libisal-dev
 	# test tooling
 	dmsetup fio e2fsprogs xfsprogs util-linux
+	# t_lvm: LVM over and under a volume
+	lvm2
 	# VM runner
 	qemu-system-x86 qemu-system-arm qemu-user-static busybox-static
 	cpio xz-utils gzip

@@ -52,9 +52,26 @@ tap $? "make installs with scripts/deps.sh --build alone (build dependencies onl
 tap $? "dkms.conf has a PACKAGE_VERSION ($VERSION)"
 
 # --- make install / uninstall ---------------------------------------------------
+# The admin guide's "Lifecycle on a server" install and uninstall blocks
+# ("<!-- test: t_install -->"), run as written with make staged into $D.
 D=$T/stage
-make --no-print-directory install DESTDIR="$D" KVER="$KVER" >"$T/install.log" 2>&1
-tap $? "make install DESTDIR=... KVER=$KVER" "$(tail -3 "$T/install.log")"
+sed -n '/^## Lifecycle on a server/,/^## [^L]/p' Documentation/admin-guide.md | awk '
+	/^<!-- test: t_install -->/ { want = 1; n++; next }
+	/^```sh/ { inblk = want; want = 0; next }
+	/^```/ { inblk = 0; next }
+	inblk { print > (dir "/guide." n) }' dir="$T"
+make() { command make --no-print-directory "$@" DESTDIR="$D" KVER="$KVER"; }
+guide_block() {	# guide_block N DESC: run block N line by line; each must exit 0
+	local line rc=0 why=""
+	[ -s "$T/guide.$1" ] || { not_ok "$2" "no block $1 in the guide"; return; }
+	while IFS= read -r line; do
+		case $line in ""|"#"*) continue ;; esac
+		eval "$line" >>"$T/guide.$1.log" 2>&1 </dev/null ||
+			{ rc=1; why="$line: exit $? ($(tail -2 "$T/guide.$1.log" | tr '\n' ' '))"; break; }
+	done <"$T/guide.$1"
+	tap $rc "$2: $(grep -v '^#' "$T/guide.$1" | paste -sd';' | sed 's/;/; /g')" "$why"
+}
+guide_block 1 "admin guide, install (DESTDIR=..., KVER=$KVER)"
 missing=()
 for f in "lib/modules/$KVER/updates/dm-ec.ko" usr/local/sbin/ecctl \
 	 usr/local/share/man/man8/ecctl.8 usr/local/share/man/man5/ecctl.conf.5 \
@@ -124,7 +141,8 @@ pc() {
 gcc -o "$T/pc" "$T/pc.c" $(pc --cflags) $(pc --libs) >"$T/pc.log" 2>&1 && "$T/pc"
 tap $? "a program built with pkg-config libec (staged) encodes, loses 4 blocks, rebuilds them" \
 	"$(tail -3 "$T/pc.log")"
-make --no-print-directory uninstall DESTDIR="$D" KVER="$KVER" >"$T/uninstall.log" 2>&1
+guide_block 2 "admin guide, uninstall"
+unset -f make
 left=$(find "$D" -type f | sed "s|^$D/||" | head -5)
 [ -z "$left" ]
 tap $? "make uninstall leaves no file behind" "$left"
