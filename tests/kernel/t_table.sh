@@ -379,5 +379,48 @@ tap $? "volume A loads again after the refusals"
 is "$(ec_health a)" AAA "volume A healthy"
 ec_remove a
 
+# Golden version 1 images (tests/golden/v1, written by a module of that
+# format, see gen.sh there): they assemble, read back their data, and are
+# rewritten as version 2. clean: shut down cleanly; crash: member 2
+# failed, logged writes, taken from under the live volume.
+GV1=$EC_ROOT/tests/golden/v1
+GDEV=$(printf '/dev/mapper/ect_g%s ' 0 1 2 3 4 5)
+gv1() {	# gv1 SET: its six images onto /dev/ram0..5, ect_g0..5 over them
+	local i
+	for i in 0 1 2 3 4 5; do
+		dmsetup remove "ect_g$i" 2>/dev/null
+		xz -dc "$GV1/$1/m$i.img.xz" | dd of="/dev/ram$i" bs=1M oflag=direct status=none &&
+			dmsetup create "ect_g$i" --table "0 $((EC_DATA_OFFSET + 32)) linear /dev/ram$i 0" || return 1
+	done
+}
+for set in clean crash; do xz -dc "$GV1/$set/data.bin.xz" >"$EC_TMP/gv1.$set"; done
+gv1 clean
+tap $? "golden v1 'clean': six images of a 4+2 volume restored"
+ec_create gc "0 128 ec 4 2 8 0 $GDEV"
+tap $? "  ... assemble"
+is "$(ec_health gc)" AAAAAA "  ... healthy"
+ecpy verify "$(vol gc)" "$EC_TMP/gv1.clean"
+tap $? "  ... the data its module wrote reads back"
+ec_remove gc
+sbv=$(ecpy sb-dump /dev/ram3)
+is "$(sed -n 's/^version=//p' <<<"$sbv") $(sed -n 's/^name=//p' <<<"$sbv")" "2 ect_gc" \
+	"  ... rewritten as version 2 with its name"
+mark=$(kmsg_mark)
+gv1 crash
+tap $? "golden v1 'crash': images restored (member 2 failed, writes logged, power cut)"
+ec_create gx "0 128 ec 4 2 8 0 $GDEV"
+tap $? "  ... assemble"
+is "$(ec_health gx)" AADAAA "  ... member 2 failed, as its superblocks say"
+kmsg_since "$mark" | grep -q 'restored parity from 7 partial-parity log entries'
+tap $? "  ... its log replayed: 7 entries (the old module's, as it left them)"
+ecpy verify "$(vol gx)" "$EC_TMP/gv1.crash"
+tap $? "  ... the data reads back (degraded)"
+ec_reload gx "0 128 ec 4 2 8 0 $(printf '/dev/mapper/ect_g%s ' 0 1 2 3 4) -"
+tap $? "  ... reloaded with member 5 missing too (m = 2 lost)"
+ecpy verify "$(vol gx)" "$EC_TMP/gv1.crash"
+tap $? "  ... the data still reads back (parity as the old module left it)"
+ec_remove gx
+for i in 0 1 2 3 4 5; do dmsetup remove "ect_g$i"; done
+
 ec_cleanup
 tap_done

@@ -335,6 +335,31 @@ ec "recover: 4+2, members 1 and 4 missing, in another order" 0 '' \
 	recover -o "$T/out.img" "$A/m5.img" "$A/m3.img" "$A/m0.img" "$A/m2.img"
 same "  ... the image is the volume data" "$T/out.img" "$A/data.bin"
 
+# Golden version 1 images (tests/golden/v1: written by a module of that
+# format): examine reads them, recover decodes their volume, clean and
+# after a power cut with member 2 failed.
+G=$T/golden
+mkdir -p "$G"
+for set in clean crash; do
+	mkdir -p "$G/$set"
+	for f in "$ROOT/tests/golden/v1/$set"/*.xz; do
+		xz -dc "$f" >"$G/$set/$(basename "$f" .xz)"
+	done
+done
+ec "examine: golden version 1 member" 0 "" examine "$G/clean/m0.img"
+grep -q "superblock: version 1, copy 0 valid, copy 1 valid" "$T/out" &&
+	grep -q "volume: (not recorded: version 1)" "$T/out" && grep -q "state: clean, synced" "$T/out"
+tap $? "  ... version 1, both copies valid, no name, clean and synced"
+ec "recover: golden v1 'clean' from 4 of its 6 members" 0 '' \
+	recover -o "$T/out.img" "$G/clean/m5.img" "$G/clean/m0.img" "$G/clean/m3.img" "$G/clean/m1.img"
+same "  ... the data its module wrote" "$T/out.img" "$G/clean/data.bin"
+ec "examine: golden v1 'crash' member" 0 "" examine "$G/crash/m0.img"
+grep -q "members: AADAAA" "$T/out"
+tap $? "  ... says member 2 failed"
+ec "recover: golden v1 'crash' (not shut down cleanly) without member 2" 0 "not shut down cleanly" \
+	recover -o "$T/out.img" "$G/crash/m0.img" "$G/crash/m1.img" "$G/crash/m3.img" "$G/crash/m4.img" "$G/crash/m5.img"
+same "  ... the data (every write had completed)" "$T/out.img" "$G/crash/data.bin"
+
 # One crafted member, newest (events 6), among five good ones: refused, and
 # the volume recovered from the others.
 crafted() {	# DESC FIELD VALUE REGEX
