@@ -290,6 +290,7 @@ int ec_vol_fail_member(struct ec_vol *v, unsigned int idx);
 /* ec_target.c */
 int ec_target_register(void);
 void ec_target_unregister(void);
+void ec_state_event(struct ec_vol *v);
 
 /* ec_meta.c */
 int ec_meta_load(struct ec_vol *v, char *msg, size_t msglen, bool verbose);
@@ -368,7 +369,7 @@ void ec_nl_exit(void);
 void ec_nl_vol_add(struct ec_vol *v);
 void ec_nl_vol_del(struct ec_vol *v);
 /* The events may sleep: process context only. */
-void ec_nl_meta_work(struct ec_vol *v);
+bool ec_nl_meta_work(struct ec_vol *v);
 void ec_nl_sync_started(struct ec_vol *v, enum ec_action act);
 void ec_nl_sync_progress(struct ec_vol *v, enum ec_action act);
 void ec_nl_sync_finished(struct ec_vol *v, enum ec_action act, int ret,

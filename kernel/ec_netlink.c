@@ -532,8 +532,11 @@ err:
 	nlmsg_free(skb);
 }
 
-/* From meta_work, after the failure is committed to the superblocks. */
-void ec_nl_meta_work(struct ec_vol *v)
+/*
+ * From meta_work, after the failure is committed to the superblocks.
+ * Returns whether a member failure was announced.
+ */
+bool ec_nl_meta_work(struct ec_vol *v)
 {
 	unsigned int i, lost;
 	bool any = false;
@@ -545,12 +548,13 @@ void ec_nl_meta_work(struct ec_vol *v)
 		}
 	}
 	if (!any)
-		return;
+		return false;
 	lost = hweight_long(ec_bad_mask(v));
 	if (lost > v->m)
 		ec_nl_event(v, DM_EC_EVENT_DATA_LOST, -1, 0, 0);
 	else
 		ec_nl_event(v, DM_EC_EVENT_DEGRADED, -1, 0, 0);
+	return true;
 }
 
 void ec_nl_sync_started(struct ec_vol *v, enum ec_action act)

@@ -390,6 +390,7 @@ next:
 	v->sync.last_cp = jiffies;
 	ec_meta_commit(v);
 	ec_nl_sync_finished(v, act, ret, !ret && pos >= end, rebuilding);
+	ec_state_event(v);
 }
 
 static int ec_sync_thread(void *arg)

@@ -11,12 +11,23 @@
 
 #define EC_DEFAULT_REGION	8192	/* 4 MiB of member space per bit */
 
+/*
+ * A state change a user should see (a member failed, data lost, a sync
+ * ended): dm's event counter moves, so dmsetup wait, dmeventd and LVM's
+ * monitoring wake. Process context (dm_table_event takes a mutex).
+ */
+void ec_state_event(struct ec_vol *v)
+{
+	dm_table_event(v->ti->table);
+}
+
 static void ec_meta_work(struct work_struct *w)
 {
 	struct ec_vol *v = container_of(w, struct ec_vol, meta_work);
 
 	ec_meta_commit(v);
-	ec_nl_meta_work(v);		/* netlink: member failed events */
+	if (ec_nl_meta_work(v))		/* netlink: member failed events */
+		ec_state_event(v);
 }
 
 /*

@@ -253,6 +253,28 @@ wait $mp 2>/dev/null
 grep -qE '^[0-9T:.-]+ ect_a sync_finished action=check .*result=complete mismatches=0' "$T/mon.txt"
 tap $? "monitor text: timestamped lines" "$(tail -3 "$T/mon.txt")"
 
+# ---- dm events: dmsetup wait (and dmeventd, LVM's monitoring) wake on a
+# member failure and when a sync ends ----
+dm_wait() {	# dm_wait NAME ACTION...: dmsetup wait returns within 30 s of ACTION
+	local ev wp rc
+	ev=$(dmsetup info -c --noheadings -o events "ect_$1" | tr -d ' ')
+	timeout 30 dmsetup wait "ect_$1" "$ev" >/dev/null 2>&1 &
+	wp=$!
+	sleep 1
+	kill -0 "$wp" 2>/dev/null || { diag "dmsetup wait returned before the event"; return 1; }
+	shift
+	"$@" >/dev/null 2>&1
+	wait "$wp"
+	rc=$?
+	[ "$rc" -eq 0 ] || diag "dmsetup wait: exit $rc (124: no event in 30 s)"
+	return "$rc"
+}
+dm_wait a "$E" scrub ect_a
+tap $? "dmsetup wait returns when a scrub ends"
+j=$(ec_health a | grep -bo A | head -1 | cut -d: -f1)
+dm_wait a dmsetup message ect_a 0 fail "$j"
+tap $? "dmsetup wait returns when a member fails (member $j)"
+
 # ---- remove ----
 member_set_linear 10
 member_set_linear 11

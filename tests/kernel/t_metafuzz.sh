@@ -38,7 +38,6 @@
 # right again: the volume reads back exactly with m members absent.
 # Never a kernel warning. 250 iterations, 30 % of them on C (10^4 with
 # EC_FULL=1; EC_METAFUZZ_N overrides, EC_METAFUZZ_SEED fixes the seed,
-# EC_METAFUZZ_DATA the data sectors per member,
 # fixed in make check). Runs in the test VM.
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
@@ -54,17 +53,10 @@ fi
 K=4
 M=2
 CHUNK=8
-# data sectors per member: 2048 (4 MiB volumes); EC_METAFUZZ_DATA=512
-# (1 MiB volumes, the least the log volume's writes take) for the long
-# campaign on the debug kernel, where reading and putting back the data
-# is most of a round's time
-DATA=${EC_METAFUZZ_DATA:-2048}
-case $DATA in *[!0-9]*|"") die "EC_METAFUZZ_DATA=$DATA: a number of sectors" ;; esac
-[ "$DATA" -ge 512 ] && [ $((DATA % 64)) -eq 0 ] ||
-	die "EC_METAFUZZ_DATA=$DATA: at least 512 and a multiple of 64"
+DATA=2048			# data sectors per member
 MS=$((EC_DATA_OFFSET + DATA))	# member size
-LEN=$((K * DATA))
-REGION=$((DATA / 32))		# 32 bitmap bits
+LEN=$((K * DATA))		# 4 MiB volumes
+REGION=64			# 32 bitmap bits
 
 ec_setup 12 "$MS"
 ec_wipe "$MS" $(seq 0 11) || die "cannot zero the RAM disks"
