@@ -78,7 +78,7 @@ for f in "lib/modules/$KVER/updates/dm-ec.ko" usr/local/sbin/ecctl \
 	 usr/share/bash-completion/completions/ecctl \
 	 usr/local/include/libec.h usr/local/lib/libec.a usr/local/lib/pkgconfig/libec.pc \
 	 usr/lib/udev/rules.d/64-dm-ec.rules usr/lib/systemd/system/dm-ec-last-resort@.timer \
-	 usr/lib/systemd/system/dm-ec-last-resort@.service; do
+	 usr/lib/systemd/system/dm-ec-last-resort@.service usr/lib/systemd/system/ecctl-monitor.service; do
 	[ -f "$D/$f" ] || missing+=("$f")
 done
 [ ${#missing[@]} -eq 0 ]
@@ -88,6 +88,17 @@ U=$D/usr/lib/systemd/system
 out=$(systemd-analyze verify --man=no --root="$D" "$U/dm-ec-last-resort@vol0.service" \
 	"$U/dm-ec-last-resort@vol0.timer" 2>&1)
 tap $? "systemd-analyze verify passes the last-resort timer and service" "$out"
+# the monitor's unit has the default dependencies: the system's targets
+# beside it (a copy of the staged tree)
+VR=$T/verify-root
+mkdir -p "$VR"
+cp -a "$D/." "$VR/"
+cp /lib/systemd/system/*.target "$VR/usr/lib/systemd/system/" 2>/dev/null
+out=$(systemd-analyze verify --man=no --root="$VR" "$VR/usr/lib/systemd/system/ecctl-monitor.service" 2>&1)
+tap $? "systemd-analyze verify passes ecctl-monitor.service (beside the system's targets)" "$out"
+grep -qx 'ExecStart=/usr/local/sbin/ecctl monitor --syslog' "$U/ecctl-monitor.service" &&
+	grep -qx 'Restart=on-failure' "$U/ecctl-monitor.service"
+tap $? "ecctl-monitor.service runs the installed ecctl monitor, restarted on failure"
 grep -q 'RUN+="/usr/local/sbin/ecctl assemble --incremental $devnode"' \
 	"$D/usr/lib/udev/rules.d/64-dm-ec.rules" &&
 	grep -q 'IMPORT{program}="/usr/local/sbin/ecctl examine --export $devnode"' \
@@ -172,6 +183,7 @@ else
 	for f in usr/sbin/ecctl usr/share/man/man8/ecctl.8.gz usr/share/man/man5/ecctl.conf.5.gz \
 		 usr/lib/udev/rules.d/64-dm-ec.rules \
 		 usr/lib/systemd/system/dm-ec-last-resort@.timer usr/lib/systemd/system/dm-ec-last-resort@.service \
+		 usr/lib/systemd/system/ecctl-monitor.service \
 		 usr/lib/libec.a usr/include/libec.h usr/lib/pkgconfig/libec.pc; do
 		grep -q "\./$f\$" <<<"$lst" || missing+=("$f")
 	done

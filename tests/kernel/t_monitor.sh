@@ -8,7 +8,8 @@
 # fails while it is down, and the restarted monitor reports it (found in
 # its dump at start); two more fail, the last by an I/O error (data lost). Every event arrives
 # exactly once, in order, with the right member and device. --oneshot
-# reports the states found and exits with the worst volume's status.
+# reports the states found and exits with the worst volume's status. The
+# program and a mail address from ecctl.conf; mail through sendmail.
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
 
@@ -113,5 +114,45 @@ tap $rc_mon "monitor --program of a missing program: refused, naming it"
 
 member_set_linear 5
 ec_remove a
+
+# The same from ecctl.conf (program, mail), mail through a stand-in for
+# sendmail (ECCTL_SENDMAIL): a new volume, a member fails.
+for d in "${MEM[@]}"; do "$E" wipe "$d" >/dev/null 2>&1; done
+"$E" create ect_b -k 4 -m 2 -c 64K --nosync "${MEM[@]}" >/dev/null
+tap $? "create ect_b on the wiped members"
+EC_VOLS+=(ect_b)
+cat >"$T/sendmail" <<'EOF'
+#!/bin/sh
+# stand-in for sendmail -t -oi: each mail into a file
+[ "$1 $2" = "-t -oi" ] || exit 2
+n=$(ls "${0%/*}"/mail.* 2>/dev/null | wc -l)
+cat >"${0%/*}/mail.$n"
+EOF
+chmod +x "$T/sendmail"
+: >"$T/hook.log"
+printf 'program %s\nmail root@localhost\n' "$T/hook" >"$ECCTL_CONF"
+ECCTL_SENDMAIL=$T/sendmail "$E" monitor >"$T/mon2.out" 2>"$T/mon2.err" &
+MONPID=$!
+EC_BG_PIDS+=("$MONPID")
+sleep 1
+dmsetup message ect_b 0 fail 0
+hook_wait 2
+sleep 1
+mon_stop
+is "$(cut -d' ' -f1-4 "$T/hook.log" | tr '\n' ';')" \
+	"member_failed ect_b member=0 device=/dev/mapper/ect_m0;degraded ect_b member= device=;" \
+	"ecctl.conf's program runs for each event"
+ls "$T"/mail.* >/dev/null 2>&1 && [ "$(ls "$T"/mail.* | wc -l)" -eq 2 ]
+tap $? "  ... its mail address gets two mails (member failed, degraded)" "$(ls "$T")"
+grep -qx 'To: root@localhost' "$T/mail.0" &&
+	grep -q '^Subject: dm-ec: ect_b: member_failed, member 0 /dev/mapper/ect_m0 on ' "$T/mail.0" &&
+	grep -q '^See: ecctl status ect_b$' "$T/mail.0"
+tap $? "  ... To:, a Subject naming volume, event, member and device, what to run" "$(head -3 "$T/mail.0")"
+rm -f "$ECCTL_CONF"
+rc_mon=0
+ECCTL_SENDMAIL=/nonexistent "$E" monitor --mail root@localhost >/dev/null 2>"$T/err" && rc_mon=1
+grep -q "no sendmail" "$T/err" || rc_mon=1
+tap $rc_mon "monitor --mail without a sendmail: refused, saying so"
+ec_remove b
 ec_cleanup
 tap_done

@@ -10,6 +10,9 @@
  *                                  the volume of array UUID: its name
  *                                  (whatever its superblocks record), its
  *                                  own auto policy, read-only start
+ *   program PATH                   ecctl monitor: run PATH for every event
+ *   mail ADDRESS                   ecctl monitor: mail failures there
+ *   syslog yes|no                  ecctl monitor: log events to syslog
  *
  * A file that does not exist is no configuration (the defaults); a file
  * that cannot be read or holds a line that cannot be parsed is an error
@@ -140,6 +143,7 @@ int conf_load(struct conf *c)
 
 	memset(c, 0, sizeof(*c));
 	c->auto_start = true;
+	c->syslog = -1;
 	f = fopen(path, "re");
 	if (!f) {
 		if (errno == ENOENT)
@@ -168,6 +172,27 @@ int conf_load(struct conf *c)
 		if (!strcmp(w[0], "auto")) {
 			if (nw != 2 || yes_no(w[1], &c->auto_start))
 				CONF_ERR("auto takes one word, yes or no");
+		} else if (!strcmp(w[0], "program")) {
+			if (nw != 2 || w[1][0] != '/')
+				CONF_ERR("program takes one absolute path");
+			free(c->program);
+			c->program = strdup(w[1]);
+			if (!c->program)
+				CONF_ERR("out of memory");
+		} else if (!strcmp(w[0], "mail")) {
+			if (nw != 2 || w[1][0] == '-' || !strchr(w[1], '@') ||
+			    strpbrk(w[1], "\"'\\<>()[],;:"))
+				CONF_ERR("mail takes one address (user@host)");
+			free(c->mail);
+			c->mail = strdup(w[1]);
+			if (!c->mail)
+				CONF_ERR("out of memory");
+		} else if (!strcmp(w[0], "syslog")) {
+			bool b;
+
+			if (nw != 2 || yes_no(w[1], &b))
+				CONF_ERR("syslog takes one word, yes or no");
+			c->syslog = b;
 		} else if (!strcmp(w[0], "volume")) {
 			if (conf_volume(c, w, nw, path, line)) {
 				rc = -1;
@@ -191,7 +216,11 @@ out:
 void conf_free(struct conf *c)
 {
 	free(c->vol);
+	free(c->program);
+	free(c->mail);
 	c->vol = NULL;
+	c->program = NULL;
+	c->mail = NULL;
 	c->nvol = 0;
 }
 

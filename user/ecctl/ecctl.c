@@ -22,7 +22,7 @@ static const struct cmd cmds[] = {
 	{ "status", cmd_status, "[<name>] [--json]",
 	  "show volumes in detail; exit 0 healthy, 3 degraded, 4 data lost" },
 	{ "list", cmd_list, "[--json]", "one line per volume" },
-	{ "monitor", cmd_monitor, "[--json] [--program PROG] [--syslog] [--oneshot]",
+	{ "monitor", cmd_monitor, "[--json] [--program PROG] [--mail ADDR] [--syslog] [--oneshot]",
 	  "report events (failures, sync progress) until interrupted, and the states found at start; --program runs PROG EVENT VOLUME MEMBER DEVICE for each; --oneshot: the states found, then exit 0, 3 or 4" },
 	{ "fail", cmd_fail, "<name> <idx|dev>", "mark a member failed" },
 	{ "replace", cmd_replace, "<name> <idx|dev> <new-dev> [--wait]",

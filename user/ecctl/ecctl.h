@@ -9,7 +9,7 @@
  *   dm.c       libdevmapper and the table line (one parser, one builder)
  *   create.c   create, remove, wipe
  *   assemble.c assemble (members found by scanning, placed by their slot)
- *   conf.c     /etc/dm-ec/ecctl.conf (names, auto-assembly policy)
+ *   conf.c     /etc/dm-ec/ecctl.conf (names, auto-assembly, the monitor's hooks)
  *   probe.c    what a device holds (dm-ec superblock, libblkid signatures)
  *   show.c     status, list (the volume for humans, scripts, exit codes)
  *   monitor.c  monitor
@@ -101,6 +101,9 @@ struct conf {
 	bool auto_start;	/* "auto": volumes start on their own */
 	struct conf_vol *vol;
 	unsigned int nvol;
+	char *program;		/* monitor: "program", or NULL */
+	char *mail;		/* monitor: "mail", or NULL */
+	int syslog;		/* monitor: "syslog", -1 when not said */
 };
 
 const char *conf_path(void);

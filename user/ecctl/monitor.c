@@ -13,7 +13,10 @@
  * does the dump alone and exits with the worst volume's status (as
  * ecctl status: 0 healthy, 3 degraded, 4 data lost).
  *
- * The program runs for every event, one at a time, in order:
+ * --mail ADDRESS (or "mail" in ecctl.conf) mails failures, data lost and
+ * scrubs with mismatches through the system's sendmail (ECCTL_SENDMAIL
+ * names another). The program runs for every event, one at a time, in
+ * order:
  *   PROG EVENT VOLUME MEMBER DEVICE
  * (MEMBER and DEVICE empty when the event has none) with the details in
  * the environment; Documentation/ecctl.8 lists the names.
@@ -54,6 +57,8 @@ struct mon_vol {
 
 static struct {
 	const char *program;
+	const char *mail;
+	const char *sendmail;
 	bool syslog;
 	struct mon_vol *vol;
 	unsigned int nvol;
@@ -216,11 +221,83 @@ static void mon_syslog(const struct mon_event *e)
 		syslog(prio, "%s: %s", e->name, event_name(e->ev));
 }
 
+/* What is worth a mail: failures, data lost, a sync that failed or found mismatches. */
+static bool mon_mailworthy(const struct mon_event *e)
+{
+	return e->ev == DM_EC_EVENT_MEMBER_FAILED || e->ev == DM_EC_EVENT_DEGRADED ||
+	       e->ev == DM_EC_EVENT_DATA_LOST ||
+	       (e->ev == DM_EC_EVENT_SYNC_FINISHED &&
+		(e->result == DM_EC_RESULT_ERROR || (e->have_mismatch && e->mismatch)));
+}
+
+/* A mail through the system's sendmail (-t: the recipient from To:). */
+static void mon_mail(const struct mon_event *e)
+{
+	char host[256] = "?", ts[64];
+	int pfd[2], status;
+	pid_t pid;
+	FILE *f;
+
+	if (!mon_mailworthy(e))
+		return;
+	if (pipe(pfd)) {
+		err("%s: cannot mail %s: %s", e->name, mon.mail, strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		err("%s: cannot mail %s: %s", e->name, mon.mail, strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return;
+	}
+	if (pid == 0) {
+		dup2(pfd[0], STDIN_FILENO);
+		close(pfd[0]);
+		close(pfd[1]);
+		execl(mon.sendmail, mon.sendmail, "-t", "-oi", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[0]);
+	gethostname(host, sizeof(host) - 1);
+	mon_time(ts, sizeof(ts), true);
+	f = fdopen(pfd[1], "w");
+	if (f) {
+		fprintf(f, "To: %s\nSubject: dm-ec: %s: %s", mon.mail, e->name,
+			event_name(e->ev));
+		if (e->member >= 0)
+			fprintf(f, ", member %d%s%s", e->member, e->device[0] ? " " : "",
+				e->device);
+		fprintf(f, " on %s\nAuto-Submitted: auto-generated\n\n", host);
+		fprintf(f, "dm-ec volume %s on %s: %s at %s.\n", e->name, host,
+			event_name(e->ev), ts);
+		if (e->member >= 0)
+			fprintf(f, "Member %d%s%s.\n", e->member, e->device[0] ? ": " : "",
+				e->device);
+		if (e->lost >= 0 && e->action < 0)
+			fprintf(f, "Members lost: %d; the volume survives %d.\n", e->lost, e->m);
+		if (e->result >= 0)
+			fprintf(f, "%s %s, %" PRIu64 " mismatched sectors.\n",
+				e->action >= 0 ? action_name(e->action) : "sync",
+				result_name(e->result), e->mismatch);
+		fprintf(f, "\nSee: ecctl status %s\n", e->name);
+		fclose(f);
+	} else {
+		close(pfd[1]);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		err("%s: mail to %s: %s failed", e->name, mon.mail, mon.sendmail);
+}
+
 static void mon_emit(const struct mon_event *e)
 {
 	mon_print(e);
 	if (mon.syslog)
 		mon_syslog(e);
+	if (mon.mail)
+		mon_mail(e);
 	if (mon.program)
 		mon_run(e);
 }
@@ -444,14 +521,15 @@ bad:
 int cmd_monitor(int argc, char **argv)
 {
 	bool oneshot = false;
-	const char *program = NULL;
+	const char *program = NULL, *mail = NULL;
 	bool use_syslog = false;
 	const struct opt opts[] = {
 		OPT_FLAG("json", 0, &mon_json), OPT_FLAG("oneshot", 0, &oneshot),
 		OPT_ARG("program", 0, &program), OPT_FLAG("syslog", 0, &use_syslog),
-		OPT_END
+		OPT_ARG("mail", 0, &mail), OPT_END
 	};
 	struct nl_sock *es = NULL;
+	static struct conf conf;	/* lives as long as the monitor */
 	int ret;
 
 	ret = parse_opts(argc, argv, opts);
@@ -459,11 +537,33 @@ int cmd_monitor(int argc, char **argv)
 		return ret;
 	if (optind != argc)
 		return usage_err("no arguments expected");
+	if (conf_load(&conf))
+		return 1;
+	/* the command line over ecctl.conf */
+	if (!program)
+		program = conf.program;
+	if (!mail)
+		mail = conf.mail;
+	if (!use_syslog && conf.syslog > 0)
+		use_syslog = true;
 	if (program && access(program, X_OK)) {
 		err("%s: %s", program, strerror(errno));
 		return 1;
 	}
+	if (mail && (mail[0] == '-' || !strchr(mail, '@'))) {
+		err("%s: not a mail address", mail);
+		return EXIT_USAGE;
+	}
+	mon.sendmail = getenv("ECCTL_SENDMAIL");
+	if (!mon.sendmail || !*mon.sendmail)
+		mon.sendmail = "/usr/sbin/sendmail";
+	if (mail && access(mon.sendmail, X_OK)) {
+		err("%s: no sendmail (%s): cannot mail %s", mon.sendmail,
+		    strerror(errno), mail);
+		return 1;
+	}
 	mon.program = program;
+	mon.mail = mail;
 	mon.syslog = use_syslog;
 	mon.tracking = true;
 	if (use_syslog)
