@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # t_monitor.sh - ecctl monitor as the daemon (issue 14): --program runs a
-# hook for every event, with EVENT VOLUME MEMBER DEVICE as arguments and
+# hook for every event, with EVENT VOLUME [MEMBER DEVICE] as arguments and
 # the details in DM_EC_*; a 4+2 volume: two members fail, are rebuilt
 # (sync events, members back in sync); the monitor is stopped, a member
 # fails while it is down, and the restarted monitor reports it (found in
@@ -24,6 +24,7 @@ ec_wipe "$SZ" 0 1 2 3 4 5
 cat >"$T/hook" <<'EOF'
 #!/bin/sh
 # the hook of the test: one line per call, arguments and environment
+[ $# -eq 2 ] || [ $# -eq 4 ] || echo "bad argument count $#: $*" >>"${0%/*}/hook.log"
 echo "$1 $2 member=$3 device=$4 lost=${DM_EC_LOST:-} m=${DM_EC_M:-} found=$DM_EC_FOUND action=${DM_EC_ACTION:-} result=${DM_EC_RESULT:-} time=${DM_EC_TIME:+yes}" >>"${0%/*}/hook.log"
 EOF
 chmod +x "$T/hook"

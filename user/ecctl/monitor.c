@@ -140,7 +140,7 @@ static void setenv_u(const char *k, uint64_t v)
 	setenv(k, b, 1);
 }
 
-/* PROG EVENT VOLUME MEMBER DEVICE, details in DM_EC_*; waited for. */
+/* PROG EVENT VOLUME [MEMBER DEVICE], details in DM_EC_*; waited for. */
 static void mon_run(const struct mon_event *e)
 {
 	char member[12] = "", ts[64], vdev[24];
@@ -179,8 +179,13 @@ static void mon_run(const struct mon_event *e)
 			setenv_u("DM_EC_MISMATCH_CNT", e->mismatch);
 		if (e->result >= 0)
 			setenv("DM_EC_RESULT", result_name(e->result), 1);
-		execl(mon.program, mon.program, event_name(e->ev), e->name, member,
-		      e->device, (char *)NULL);
+		/* PROG EVENT VOLUME [MEMBER DEVICE] ("-": no device known) */
+		if (e->member >= 0)
+			execl(mon.program, mon.program, event_name(e->ev), e->name,
+			      member, e->device[0] ? e->device : "-", (char *)NULL);
+		else
+			execl(mon.program, mon.program, event_name(e->ev), e->name,
+			      (char *)NULL);
 		fprintf(stderr, "%s: %s: %s\n", who, mon.program, strerror(errno));
 		_exit(127);
 	}
