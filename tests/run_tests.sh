@@ -83,7 +83,7 @@ count_tap "$LOG/install.top" install
 # 3. Kernel tests in the x86_64 VM, one boot, slub_debug on.
 section "kernel tests (x86_64 VM)"
 scripts=()
-for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_crash t_ppl t_discard t_ecctl t_assemble t_netlink t_fuzz t_metafuzz t_rebuild t_load t_replay t_powercut t_harden_user t_harden_io t_harden_state t_harden_meta t_initsync_cut t_mempress t_lvm t_udev t_lifecycle t_monitor}; do
+for t in ${EC_TESTS:-t_codec t_table t_data t_degraded t_fault t_fs t_crash t_ppl t_discard t_ecctl t_assemble t_netlink t_fuzz t_metafuzz t_rebuild t_load t_replay t_powercut t_harden_user t_harden_io t_harden_state t_harden_meta t_initsync_cut t_mempress t_lvm t_udev t_lifecycle t_monitor t_admin}; do
 	[ -f "tests/kernel/$t.sh" ] && scripts+=("tests/kernel/$t.sh")
 done
 if [ ${#scripts[@]} -gt 0 ]; then

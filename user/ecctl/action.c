@@ -246,9 +246,10 @@ int cmd_rebuild(int argc, char **argv)
 
 int cmd_scrub(int argc, char **argv)
 {
-	bool wait = false, repair = false;
+	bool wait = false, repair = false, stop = false;
 	const struct opt opts[] = {
-		OPT_FLAG("repair", 0, &repair), OPT_FLAG("wait", 0, &wait), OPT_END
+		OPT_FLAG("repair", 0, &repair), OPT_FLAG("wait", 0, &wait),
+		OPT_FLAG("stop", 0, &stop), OPT_END
 	};
 	struct vol_info v;
 	const char *name;
@@ -259,6 +260,21 @@ int cmd_scrub(int argc, char **argv)
 	if (c >= 0)
 		return c;
 	name = argv[optind];
+	if (stop && (repair || wait))
+		return usage_err("--stop takes no --repair or --wait");
+	if (stop) {
+		/* a check or repair only: a rebuild or resync is not a scrub */
+		if (v.action != DM_EC_ACTION_CHECK && v.action != DM_EC_ACTION_REPAIR) {
+			printf("%s: no scrub running (%s)\n", name, action_name(v.action));
+			return 0;
+		}
+		if (nl_action(name, DM_EC_CMD_SET_ACTION, DM_EC_A_SYNC_ACTION, NLA_U8,
+			      DM_EC_ACTION_IDLE, "stop the scrub"))
+			return 1;
+		printf("%s: %s stopped at %" PRIu64 " of %" PRIu64 " sectors\n", name,
+		       action_name(v.action), v.sync_done, v.sync_total);
+		return 0;
+	}
 	t = v.runs;
 	if (nl_action(name, DM_EC_CMD_SET_ACTION, DM_EC_A_SYNC_ACTION, NLA_U8,
 		      repair ? DM_EC_ACTION_REPAIR : DM_EC_ACTION_CHECK,
@@ -269,4 +285,96 @@ int cmd_scrub(int argc, char **argv)
 		return 0;
 	}
 	return wait_sync(name, repair ? "repair" : "check", t);
+}
+
+/*
+ * set NAME rebuild-rate KIB/S: the rebuild and resync throttle, live
+ * (netlink SET_REBUILD_RATE; the table line shows it from then on, so
+ * reloads keep it). 0 is unlimited.
+ */
+int cmd_set(int argc, char **argv)
+{
+	const struct opt opts[] = { OPT_END };
+	unsigned long long kib;
+	const char *name, *what, *val;
+	int c;
+
+	c = parse_opts(argc, argv, opts);
+	if (c >= 0)
+		return c;
+	if (argc - optind != 3)
+		return usage_err("a volume, a setting and its value are needed");
+	name = argv[optind];
+	what = argv[optind + 1];
+	val = argv[optind + 2];
+	if (strcmp(what, "rebuild-rate"))
+		return usage_err("%s: no such setting (rebuild-rate)", what);
+	if (!strcmp(val, "unlimited"))
+		kib = 0;
+	else if (parse_num(val, NULL, DM_EC_RATE_MAX, &kib))
+		return usage_err("rebuild-rate %s: not a rate in KiB/s, 0 or unlimited to %u",
+				 val, DM_EC_RATE_MAX);
+	if (nl_action(name, DM_EC_CMD_SET_REBUILD_RATE, DM_EC_A_MAX_REBUILD_RATE,
+		      NLA_U32, kib, "set the rebuild rate"))
+		return 1;
+	if (kib)
+		printf("%s: rebuild rate at most %llu KiB/s\n", name, kib);
+	else
+		printf("%s: rebuild rate unlimited\n", name);
+	return 0;
+}
+
+/*
+ * can-remove NAME IDX|DEV: would every stripe stay readable if that
+ * member went away now? Counted as the kernel counts redundancy: members
+ * failed, missing or rebuilding are lost already, and while the initial
+ * sync (or a resync) runs no parity can be counted on. 0 safe, 1 not (or
+ * an error), with the reason.
+ */
+int cmd_can_remove(int argc, char **argv)
+{
+	const struct opt opts[] = { OPT_END };
+	struct vol_info v;
+	unsigned int st;
+	int idx, red;
+
+	idx = vol_cmd(argc, argv, opts, 2, "a volume name and a member are needed", &v);
+	if (idx >= 0)
+		return idx;
+	idx = member_index(&v, argv[optind + 1]);
+	if (idx < 0)
+		return 1;
+	st = v.mem[idx].state;
+	if (v.health == DM_EC_HEALTH_DATA_LOST) {
+		printf("%s: member %d: not safe: the volume has lost data already (%u members lost, m = %u)\n",
+		       v.name, idx, v.lost, v.m);
+		return 1;
+	}
+	if (st == DM_EC_MSTATE_FAILED || st == DM_EC_MSTATE_MISSING) {
+		printf("%s: member %d: safe: it is %s, nothing is read from it\n", v.name,
+		       idx, mstate_name(st));
+		return 0;
+	}
+	red = v.redundancy >= 0 ? v.redundancy : (int)v.m - (int)v.lost;
+	if (v.action == DM_EC_ACTION_RESYNC || !(v.flags & DM_EC_VF_SYNCED)) {
+		/* every member holds data; the parity beyond the sync does not */
+		printf("%s: member %d: not safe: parity is not in sync yet (%s at %.1f%%): the stripes not yet synced need every member\n",
+		       v.name, idx, action_name(v.action),
+		       v.sync_total ? 100.0 * v.sync_done / v.sync_total : 0.0);
+		return 1;
+	}
+	if (st == DM_EC_MSTATE_SYNCING) {
+		/* not counted in the redundancy: parity covers it already */
+		printf("%s: member %d: safe: it is not in sync yet (%d of %u parity left either way)\n",
+		       v.name, idx, red, v.m);
+		return 0;
+	}
+	if (red >= 1) {
+		printf("%s: member %d: safe: %d of %u parity left after it\n", v.name, idx,
+		       red - 1, v.m);
+		return 0;
+	}
+	printf("%s: member %d: not safe: no redundancy left (%u of %u members failed, missing or rebuilding)\n",
+	       v.name, idx, v.m - (red > 0 ? red : 0), v.m);
+	return 1;
 }

@@ -68,13 +68,18 @@ static int create_probe(char **devs, unsigned int ndev)
 
 int cmd_create(int argc, char **argv)
 {
-	const char *ks = NULL, *ms = NULL, *cs = NULL;
-	bool nosync = false, force = false, is_ec;
+	const char *ks = NULL, *ms = NULL, *cs = NULL, *rs = NULL, *gs = NULL;
+	bool nosync = false, force = false, noppl = false, is_ec;
 	const struct opt opts[] = {
 		OPT_ARG(NULL, 'k', &ks), OPT_ARG(NULL, 'm', &ms),
 		OPT_ARG("chunk", 'c', &cs), OPT_FLAG("nosync", 0, &nosync),
-		OPT_FLAG("force", 'f', &force), OPT_END
+		OPT_FLAG("force", 'f', &force), OPT_ARG("rate", 0, &rs),
+		OPT_ARG("region-size", 0, &gs), OPT_FLAG("noppl", 0, &noppl),
+		OPT_END
 	};
+	char rate[16], region[16];
+	unsigned int region_sectors = 0;
+	unsigned long long rate_kib = 0;
 	struct ec_table t = { .k = 10, .m = 4, .chunk = 8192 };
 	unsigned long long v;
 	uint64_t len, sz;
@@ -98,6 +103,12 @@ int cmd_create(int argc, char **argv)
 		   t.chunk < DM_EC_CHUNK_MIN || t.chunk > DM_EC_CHUNK_MAX ||
 		   (t.chunk & (t.chunk - 1))))
 		return usage_err("--chunk %s: not a power of two from 4K to 4M", cs);
+	if (rs && parse_num(rs, NULL, DM_EC_RATE_MAX, &rate_kib))
+		return usage_err("--rate %s: not a rate in KiB/s, 0 (unlimited) to %u", rs,
+				 DM_EC_RATE_MAX);
+	if (gs && (parse_size_sectors(gs, &region_sectors) || region_sectors < 8 ||
+		   (region_sectors & (region_sectors - 1))))
+		return usage_err("--region-size %s: not a power of two of at least 4K", gs);
 	if (argc - optind < 2)
 		return usage_err("a name and k+m member devices are needed");
 	name = argv[optind++];
@@ -127,6 +138,18 @@ int cmd_create(int argc, char **argv)
 		return 1;
 	if (nosync)
 		t.opt[t.nopt++] = DM_EC_OPT_NOSYNC;
+	if (noppl)
+		t.opt[t.nopt++] = DM_EC_OPT_NOPPL;
+	if (rs) {
+		snprintf(rate, sizeof(rate), "%llu", rate_kib);
+		t.opt[t.nopt++] = DM_EC_OPT_RATE;
+		t.opt[t.nopt++] = rate;
+	}
+	if (gs) {
+		snprintf(region, sizeof(region), "%u", region_sectors);
+		t.opt[t.nopt++] = DM_EC_OPT_REGION;
+		t.opt[t.nopt++] = region;
+	}
 	if (table_format(&t, params, sizeof(params), name))
 		return 1;
 	if (dm_do(DM_DEVICE_CREATE, name, len, params, true)) {

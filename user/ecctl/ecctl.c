@@ -14,8 +14,8 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct cmd cmds[] = {
-	{ "create", cmd_create, "<name> [-k 10] [-m 4] [-c|--chunk 4M] [--nosync] [--force] <dev>...",
-	  "create a volume of k data + m parity members (k+m devices, '-' for a missing one); devices holding anything are refused unless --force" },
+	{ "create", cmd_create, "<name> [-k 10] [-m 4] [-c|--chunk 4M] [--nosync] [--force] [--rate KiB/s] [--region-size SIZE] [--noppl] <dev>...",
+	  "create a volume of k data + m parity members (k+m devices, '-' for a missing one); devices holding anything are refused unless --force; --rate: rebuild throttle, --region-size: bitmap granularity, --noppl: no partial-parity log" },
 	{ "remove", cmd_remove, "<name>", "remove a volume" },
 	{ "assemble", cmd_assemble, "<name> | --scan [--degraded] [--readonly] | --incremental <dev>",
 	  "start volumes from the members found on this machine, whatever their device names; with members missing only if --degraded" },
@@ -29,14 +29,18 @@ static const struct cmd cmds[] = {
 	  "put a new device in a member's slot and rebuild it" },
 	{ "rebuild", cmd_rebuild, "<name> [--wait]",
 	  "re-add failed members still present and rebuild; resume frozen work" },
-	{ "scrub", cmd_scrub, "<name> [--repair] [--wait]",
-	  "check parity (count mismatches) or repair it" },
+	{ "scrub", cmd_scrub, "<name> [--repair] [--wait] | <name> --stop",
+	  "check parity (count mismatches) or repair it; --stop ends a running scrub" },
 	{ "examine", cmd_examine, "<dev> [--json | --export]",
 	  "print a member's superblock (no module needed); --export: KEY=value lines for udev" },
 	{ "recover", cmd_recover, "-o <image> <dev>...",
 	  "rebuild the volume's data into an image offline (no module needed)" },
 	{ "wipe", cmd_wipe, "<dev> [--force]",
 	  "clear a member's dm-ec metadata (refused on members of an active volume)" },
+	{ "can-remove", cmd_can_remove, "<name> <idx|dev>",
+	  "is it safe to take that member away now (every stripe stays readable)? exit 0 yes, 1 no, with why" },
+	{ "set", cmd_set, "<name> rebuild-rate <KiB/s | 0 | unlimited>",
+	  "change a volume's setting live: the rebuild and resync throttle" },
 	{ "help", cmd_help, "[<command>]", "show help" },
 };
 

@@ -289,6 +289,8 @@ int cmd_fail(int argc, char **argv);
 int cmd_replace(int argc, char **argv);
 int cmd_rebuild(int argc, char **argv);
 int cmd_scrub(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_can_remove(int argc, char **argv);
 int cmd_examine(int argc, char **argv);
 int cmd_recover(int argc, char **argv);
 int cmd_wipe(int argc, char **argv);
