@@ -57,6 +57,8 @@ PKGS=(
 	dmsetup fio e2fsprogs xfsprogs util-linux
 	# t_lvm: LVM over and under a volume
 	lvm2
+	# t_admin: status --prometheus parsed by a real client library
+	python3-prometheus-client
 	# VM runner
 	qemu-system-x86 qemu-system-arm qemu-user-static busybox-static
 	cpio xz-utils gzip

@@ -7,7 +7,8 @@
 # so); ecctl scrub --stop ends a running check (and says so when none
 # runs); ecctl can-remove is right during the initial sync, healthy, with
 # one and two members failed, for a failed member, and for a member being
-# rebuilt; bad values are usage errors that change nothing.
+# rebuilt; status --prometheus parses with prometheus_client and says
+# what status --json says; bad values are usage errors that change nothing.
 . "$(dirname "$0")/lib.sh"
 ec_require_vm
 
@@ -76,6 +77,42 @@ is "$(cat "$T/ls")" "check aborted" "  ... the last sync: check aborted"
 rc_is "scrub --stop --repair: usage error" 2 "$E" scrub ect_a --stop --repair
 rc_is "set ect_a rebuild-rate 0" 0 "$E" set ect_a rebuild-rate 0
 
+# status --prometheus: parsed by prometheus_client's text parser, values
+# as status --json says
+prom_check() {	# prom_check DESC
+	"$E" status --prometheus >"$T/prom" 2>"$T/prom.err" || { not_ok "$1" "exit $?"; return; }
+	"$E" status ect_a --json >"$T/st.json"
+	python3 - "$T/prom" "$T/st.json" >"$T/prom.out" 2>&1 <<'PY'
+import json, sys
+from prometheus_client.parser import text_string_to_metric_families
+fams = {f.name: f for f in text_string_to_metric_families(open(sys.argv[1]).read())}
+st = json.load(open(sys.argv[2]))
+def val(name, **lab):
+    lab["volume"] = st["name"]
+    got = [s.value for s in fams[name].samples
+           if all(s.labels.get(k) == v for k, v in lab.items())]
+    assert len(got) == 1, (name, lab, got)
+    return got[0]
+assert val("dm_ec_volume_health") == {"ok": 0, "degraded": 1, "data_lost": 2}[st["health"]]
+assert val("dm_ec_volume_redundancy") == st["redundancy"], st["redundancy"]
+assert val("dm_ec_volume_data_members") == st["k"] and val("dm_ec_volume_parity_members") == st["m"]
+assert val("dm_ec_volume_size_bytes") == st["size_bytes"]
+for s in ("in_sync", "syncing", "failed", "missing"):
+    n = sum(1 for m in st["members"] if m["state"] == s)
+    assert val("dm_ec_volume_members", state=s) == n, (s, n)
+for m in st["members"]:
+    assert val("dm_ec_member_state", member=str(m["index"]), state=m["state"]) == 1, m
+    assert val("dm_ec_member_read_errors", member=str(m["index"])) == m["read_errors"], m
+assert val("dm_ec_sync_action", action=st["sync_action"]) == 1
+assert val("dm_ec_mismatch_sectors") == st["mismatch_cnt"]
+assert fams["dm_ec_sync_runs"].type == "counter"
+assert val("dm_ec_decode_cache_hits") == st["decode_cache"]["hits"]
+print("ok: %d families" % len(fams))
+PY
+	tap $? "$1" "$(tail -3 "$T/prom.out")"
+}
+prom_check "status --prometheus parses (prometheus_client) and matches status --json, healthy"
+
 # can-remove
 rc_is "can-remove, healthy: safe" 0 "$E" can-remove ect_a 0
 grep -q "safe: 1 of 2 parity left after it" "$T/out"
@@ -91,6 +128,7 @@ rc_is "can-remove of the failed member itself: safe" 0 "$E" can-remove ect_a 1
 grep -q "member 1: safe: it is failed" "$T/out"
 tap $? "  ... it is failed"
 dmsetup message ect_a 0 fail 4
+prom_check "  ... and with members 1 and 4 failed"
 rc_is "can-remove with members 1 and 4 failed: not safe, exit 1" 1 "$E" can-remove ect_a 0
 grep -q "not safe: no redundancy left (2 of 2 members failed, missing or rebuilding)" "$T/out"
 tap $? "  ... no redundancy left" "$(cat "$T/out")"

@@ -12,6 +12,7 @@
  *   conf.c     /etc/dm-ec/ecctl.conf (names, auto-assembly, the monitor's hooks)
  *   probe.c    what a device holds (dm-ec superblock, libblkid signatures)
  *   show.c     status, list (the volume for humans, scripts, exit codes)
+ *   metrics.c  status --prometheus (the text exposition format)
  *   monitor.c  monitor
  *   action.c   fail, replace, rebuild, scrub, and waiting for them
  *   examine.c  examine; the superblock read and checked (no module needed)
@@ -234,6 +235,10 @@ int dm_get_table(const char *name, uint64_t *len, char *params, size_t plen,
 		 bool *is_ec);
 int check_ec(const char *name, uint64_t *len, char *params, size_t plen);
 int reload(const struct vol_info *v, char **devs, unsigned long rebuild);
+
+/* ---- metrics.c ---- */
+
+void print_prometheus(FILE *f, const struct vol_list *l);
 
 /* ---- show.c ---- */
 

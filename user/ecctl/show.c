@@ -218,8 +218,10 @@ void print_volume(const struct vol_info *v, const struct vol_info *v2,
 int cmd_status(int argc, char **argv)
 {
 	struct vol_list l = { 0 }, l2 = { 0 };
-	bool json = false, running = false;
-	const struct opt opts[] = { OPT_FLAG("json", 0, &json), OPT_END };
+	bool json = false, running = false, prom = false;
+	const struct opt opts[] = {
+		OPT_FLAG("json", 0, &json), OPT_FLAG("prometheus", 0, &prom), OPT_END
+	};
 	const char *name = NULL;
 	int rc = 0, e;
 	unsigned int i;
@@ -233,8 +235,16 @@ int cmd_status(int argc, char **argv)
 		return usage_err("at most one volume name");
 	if (optind < argc)
 		name = argv[optind];
+	if (json && prom)
+		return usage_err("--json and --prometheus are exclusive");
 	if (get_volumes(name, &l))
 		return 1;
+	if (prom) {
+		/* for a textfile collector: exit 0 whatever the health */
+		print_prometheus(stdout, &l);
+		free(l.v);
+		return fflush(stdout) ? 1 : 0;
+	}
 	for (i = 0; i < l.nr; i++)
 		running |= action_running(l.v[i].action);
 	/* A second look for the rate and ETA of running work. */
