@@ -123,7 +123,9 @@ sparse: deps
 INSTALLED := $(SBINDIR)/ecctl $(MANDIR)/man8/ecctl.8 $(MANDIR)/man5/ecctl.conf.5 $(COMPLDIR)/ecctl \
 	     $(INCDIR)/libec.h $(LIBDIR)/libec.a $(PCDIR)/libec.pc \
 	     $(UDEVDIR)/64-dm-ec.rules $(UNITDIR)/dm-ec-last-resort@.timer \
-	     $(UNITDIR)/dm-ec-last-resort@.service $(UNITDIR)/ecctl-monitor.service
+	     $(UNITDIR)/dm-ec-last-resort@.service $(UNITDIR)/ecctl-monitor.service \
+	     $(UNITDIR)/ecctl-scrub@.service $(UNITDIR)/ecctl-scrub@.timer \
+	     $(UNITDIR)/ecctl-metrics.service $(UNITDIR)/ecctl-metrics.timer
 # user/system/*.in name ecctl where make install puts it
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g'
 
@@ -151,6 +153,10 @@ install-tools: tools
 		>$(DESTDIR)$(UNITDIR)/dm-ec-last-resort@.service
 	install -m 0644 user/system/dm-ec-last-resort@.timer $(DESTDIR)$(UNITDIR)/
 	$(SUBST) user/system/ecctl-monitor.service.in >$(DESTDIR)$(UNITDIR)/ecctl-monitor.service
+	$(SUBST) user/system/ecctl-scrub@.service.in >$(DESTDIR)$(UNITDIR)/ecctl-scrub@.service
+	$(SUBST) user/system/ecctl-metrics.service.in >$(DESTDIR)$(UNITDIR)/ecctl-metrics.service
+	install -m 0644 user/system/ecctl-scrub@.timer user/system/ecctl-metrics.timer \
+		$(DESTDIR)$(UNITDIR)/
 
 # Debian packages, built from a copy of the tree in build/deb: dm-ec-dkms
 # (the module's source, dh-dkms) and ecctl (tools, libec, rule, units).

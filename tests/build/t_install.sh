@@ -78,7 +78,9 @@ for f in "lib/modules/$KVER/updates/dm-ec.ko" usr/local/sbin/ecctl \
 	 usr/share/bash-completion/completions/ecctl \
 	 usr/local/include/libec.h usr/local/lib/libec.a usr/local/lib/pkgconfig/libec.pc \
 	 usr/lib/udev/rules.d/64-dm-ec.rules usr/lib/systemd/system/dm-ec-last-resort@.timer \
-	 usr/lib/systemd/system/dm-ec-last-resort@.service usr/lib/systemd/system/ecctl-monitor.service; do
+	 usr/lib/systemd/system/dm-ec-last-resort@.service usr/lib/systemd/system/ecctl-monitor.service \
+	 usr/lib/systemd/system/ecctl-scrub@.service usr/lib/systemd/system/ecctl-scrub@.timer \
+	 usr/lib/systemd/system/ecctl-metrics.service usr/lib/systemd/system/ecctl-metrics.timer; do
 	[ -f "$D/$f" ] || missing+=("$f")
 done
 [ ${#missing[@]} -eq 0 ]
@@ -94,8 +96,16 @@ VR=$T/verify-root
 mkdir -p "$VR"
 cp -a "$D/." "$VR/"
 cp /lib/systemd/system/*.target "$VR/usr/lib/systemd/system/" 2>/dev/null
-out=$(systemd-analyze verify --man=no --root="$VR" "$VR/usr/lib/systemd/system/ecctl-monitor.service" 2>&1)
-tap $? "systemd-analyze verify passes ecctl-monitor.service (beside the system's targets)" "$out"
+mkdir -p "$VR/bin" && cp "$(readlink -f /bin/sh)" "$VR/bin/sh"	# the metrics unit's shell
+VU=$VR/usr/lib/systemd/system
+out=$(systemd-analyze verify --man=no --root="$VR" "$VU/ecctl-monitor.service" \
+	"$VU/ecctl-scrub@vol0.service" "$VU/ecctl-scrub@vol0.timer" \
+	"$VU/ecctl-metrics.service" "$VU/ecctl-metrics.timer" 2>&1)
+tap $? "systemd-analyze verify passes ecctl-monitor.service, ecctl-scrub@.timer/.service, ecctl-metrics.timer/.service (beside the system's targets)" "$out"
+grep -qx 'ExecStart=/usr/local/sbin/ecctl scrub %I --wait' "$VU/ecctl-scrub@.service" &&
+	grep -q '^OnCalendar=' "$VU/ecctl-scrub@.timer" &&
+	grep -q "ExecStart=/bin/sh -c '/usr/local/sbin/ecctl status --prometheus >" "$VU/ecctl-metrics.service"
+tap $? "the scrub and metrics units run the installed ecctl (monthly scrub; metrics into the textfile directory)"
 grep -qx 'ExecStart=/usr/local/sbin/ecctl monitor --syslog' "$U/ecctl-monitor.service" &&
 	grep -qx 'Restart=on-failure' "$U/ecctl-monitor.service"
 tap $? "ecctl-monitor.service runs the installed ecctl monitor, restarted on failure"
