@@ -19,6 +19,7 @@ PREFIX ?= /usr/local
 # Install locations (DESTDIR= stages them, as packages do).
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+HOOKDIR ?= $(PREFIX)/share/dm-ec/hooks
 INCDIR ?= $(PREFIX)/include
 LIBDIR ?= $(PREFIX)/lib
 PCDIR ?= $(LIBDIR)/pkgconfig
@@ -125,7 +126,8 @@ INSTALLED := $(SBINDIR)/ecctl $(MANDIR)/man8/ecctl.8 $(MANDIR)/man5/ecctl.conf.5
 	     $(UDEVDIR)/64-dm-ec.rules $(UNITDIR)/dm-ec-last-resort@.timer \
 	     $(UNITDIR)/dm-ec-last-resort@.service $(UNITDIR)/ecctl-monitor.service \
 	     $(UNITDIR)/ecctl-scrub@.service $(UNITDIR)/ecctl-scrub@.timer \
-	     $(UNITDIR)/ecctl-metrics.service $(UNITDIR)/ecctl-metrics.timer
+	     $(UNITDIR)/ecctl-metrics.service $(UNITDIR)/ecctl-metrics.timer \
+	     $(HOOKDIR)/dm-ec-ledctl $(HOOKDIR)/dm-ec-webhook
 # user/system/*.in name ecctl where make install puts it
 SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g'
 
@@ -141,6 +143,8 @@ install-tools: tools
 	install -D -m 0644 Documentation/ecctl.8 $(DESTDIR)$(MANDIR)/man8/ecctl.8
 	install -D -m 0644 Documentation/ecctl.conf.5 $(DESTDIR)$(MANDIR)/man5/ecctl.conf.5
 	install -D -m 0644 user/ecctl.bash-completion $(DESTDIR)$(COMPLDIR)/ecctl
+	install -D -m 0755 user/hooks/dm-ec-ledctl $(DESTDIR)$(HOOKDIR)/dm-ec-ledctl
+	install -D -m 0755 user/hooks/dm-ec-webhook $(DESTDIR)$(HOOKDIR)/dm-ec-webhook
 	install -D -m 0644 user/libec.h $(DESTDIR)$(INCDIR)/libec.h
 	install -D -m 0644 $(B)/user/libec.a $(DESTDIR)$(LIBDIR)/libec.a
 	@mkdir -p $(DESTDIR)$(PCDIR)

@@ -80,7 +80,8 @@ for f in "lib/modules/$KVER/updates/dm-ec.ko" usr/local/sbin/ecctl \
 	 usr/lib/udev/rules.d/64-dm-ec.rules usr/lib/systemd/system/dm-ec-last-resort@.timer \
 	 usr/lib/systemd/system/dm-ec-last-resort@.service usr/lib/systemd/system/ecctl-monitor.service \
 	 usr/lib/systemd/system/ecctl-scrub@.service usr/lib/systemd/system/ecctl-scrub@.timer \
-	 usr/lib/systemd/system/ecctl-metrics.service usr/lib/systemd/system/ecctl-metrics.timer; do
+	 usr/lib/systemd/system/ecctl-metrics.service usr/lib/systemd/system/ecctl-metrics.timer \
+	 usr/local/share/dm-ec/hooks/dm-ec-ledctl usr/local/share/dm-ec/hooks/dm-ec-webhook; do
 	[ -f "$D/$f" ] || missing+=("$f")
 done
 [ ${#missing[@]} -eq 0 ]

@@ -486,6 +486,33 @@ else
 		"$(head -c 300 "$T/unit/json_utf8.json" | cat -v)"
 fi
 
+# ---- the monitor's hook examples (user/hooks), with stand-ins for ledctl and curl
+H=$T/hooks
+mkdir -p "$H"
+printf '#!/bin/sh\necho "ledctl $*" >>"%s/calls"\n' "$H" >"$H/ledctl"
+printf '#!/bin/sh\nfor a; do last=$a; done\necho "curl $*" >>"%s/calls"\n' "$H" >"$H/curl"
+chmod +x "$H/ledctl" "$H/curl"
+: >"$H/calls"
+PATH=$H:$PATH "$ROOT/user/hooks/dm-ec-ledctl" member_failed vol0 3 /dev/sdd &&
+	PATH=$H:$PATH "$ROOT/user/hooks/dm-ec-ledctl" member_in_sync vol0 3 /dev/sdd &&
+	PATH=$H:$PATH "$ROOT/user/hooks/dm-ec-ledctl" degraded vol0 &&
+	PATH=$H:$PATH "$ROOT/user/hooks/dm-ec-ledctl" member_failed vol0 4 -
+is_calls=$(cat "$H/calls")
+[ "$is_calls" = "ledctl failure=/dev/sdd
+ledctl normal=/dev/sdd" ]
+tap $? "hook dm-ec-ledctl: failure LED on when a member fails, off when it is back; nothing else" "$is_calls"
+: >"$H/calls"
+PATH=$H:$PATH DM_EC_WEBHOOK_URL=http://127.0.0.1:9/hook DM_EC_LOST=1 DM_EC_M=4 \
+	"$ROOT/user/hooks/dm-ec-webhook" member_failed 'vol"0' 3 /dev/sdd &&
+	PATH=$H:$PATH DM_EC_WEBHOOK_URL=http://127.0.0.1:9/hook "$ROOT/user/hooks/dm-ec-webhook" sync_progress vol0
+body=$(sed -n 's/.*--data-binary \(.*\) http:\/\/127.0.0.1:9\/hook$/\1/p' "$H/calls")
+[ "$(wc -l <"$H/calls")" -eq 1 ] &&
+	python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert d["event"] == "member_failed" and d["volume"] == "vol\"0" and d["member"] == "3" and d["device"] == "/dev/sdd" and d["lost"] == "1", d' "$body"
+tap $? "hook dm-ec-webhook: one POST of valid JSON (volume name escaped), none for progress" "$(cat "$H/calls")"
+PATH=$H:$PATH "$ROOT/user/hooks/dm-ec-webhook" member_failed vol0 2>"$T/err"
+[ $? -eq 1 ] && grep -q "no URL" "$T/err"
+tap $? "hook dm-ec-webhook without a URL: exit 1, saying so"
+
 # Every message names the command it comes from: "ecctl <command>: ...",
 # getopt's own included; usage lines follow as they are.
 prefix() {	# prefix CMD ARGS...: every stderr line but the usage is "ecctl CMD: ..."
