@@ -40,6 +40,11 @@ tap $? "  ... the table holds noppl, max_rebuild_rate 256, region_size 2048 ($o)
 rc_is "can-remove during the initial sync: not safe, exit 1" 1 "$E" can-remove ect_a 0
 grep -q "not safe: parity is not in sync yet" "$T/out"
 tap $? "  ... because parity is not in sync yet" "$(cat "$T/out")"
+advice() { "$E" status ect_a --json | python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)["advice"]))'; }
+advice | grep -q "^a sync of parity running: leave the members in place until it ends"
+tap $? "status advice during the initial sync: leave the members in place" "$(advice)"
+"$E" status ect_a | grep -q "^       advice: a sync of parity running"
+tap $? "  ... the same as an advice: line of status"
 rc_is "create --rate abc: usage error" 2 "$E" create ect_x -k 4 -m 2 --rate abc "${MEM[@]:0:6}"
 rc_is "create --region-size 3K: usage error" 2 "$E" create ect_x -k 4 -m 2 --region-size 3K "${MEM[@]:0:6}"
 
@@ -112,6 +117,7 @@ PY
 	tap $? "$1" "$(tail -3 "$T/prom.out")"
 }
 prom_check "status --prometheus parses (prometheus_client) and matches status --json, healthy"
+is "$(advice)" "" "status advice, healthy and idle: none"
 
 # can-remove
 rc_is "can-remove, healthy: safe" 0 "$E" can-remove ect_a 0
@@ -129,6 +135,10 @@ grep -q "member 1: safe: it is failed" "$T/out"
 tap $? "  ... it is failed"
 dmsetup message ect_a 0 fail 4
 prom_check "  ... and with members 1 and 4 failed"
+advice >"$T/adv"
+grep -q "^member 1 (/dev/mapper/ect_m1) failed: replace it (ecctl replace ect_a 1 <new-device>)" "$T/adv" &&
+	grep -q "^member 4 (/dev/mapper/ect_m4) failed: replace it (ecctl replace ect_a 4 <new-device>)" "$T/adv"
+tap $? "status advice with members 1 and 4 failed: replace each, with the command" "$(cat "$T/adv")"
 rc_is "can-remove with members 1 and 4 failed: not safe, exit 1" 1 "$E" can-remove ect_a 0
 grep -q "not safe: no redundancy left (2 of 2 members failed, missing or rebuilding)" "$T/out"
 tap $? "  ... no redundancy left" "$(cat "$T/out")"

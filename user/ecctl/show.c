@@ -60,8 +60,56 @@ static void member_str(const struct member_info *mi, char *uuid, char *path,
 		snprintf(path, len, "-");
 }
 
+/*
+ * What the admin should do, one sentence each (as zpool status's
+ * "action:"): status prints them as "advice:" lines, --json as "advice".
+ * Returns how many were written into out[].
+ */
+#define MAX_ADVICE	(MAX_N + 4)
+#define ADVICE_LEN	1024
+static unsigned int vol_advice(const struct vol_info *v, char out[][ADVICE_LEN])
+{
+	unsigned int n = 0, i;
+	char p[300], u[40];
+
+	if (v->health == DM_EC_HEALTH_DATA_LOST)
+		snprintf(out[n++], ADVICE_LEN,
+			 "data is lost (%u members lost, %u tolerated): bring back members that are only disconnected (ecctl rebuild %s re-adds those present), else restore from a backup",
+			 v->lost, v->m, v->name);
+	for (i = 0; i < v->n && n < MAX_ADVICE - 3; i++) {
+		const struct member_info *mi = &v->mem[i];
+
+		member_str(mi, u, p, sizeof(p));
+		if (mi->state == DM_EC_MSTATE_FAILED && mi->has_dev)
+			snprintf(out[n++], ADVICE_LEN,
+				 "member %u (%s) failed: replace it (ecctl replace %s %u <new-device>), or if the fault has passed, ecctl rebuild %s",
+				 i, p, v->name, i, v->name);
+		else if (mi->state == DM_EC_MSTATE_FAILED || mi->state == DM_EC_MSTATE_MISSING)
+			snprintf(out[n++], ADVICE_LEN,
+				 "member %u is missing: connect it again and restart the volume (ecctl assemble), or replace it (ecctl replace %s %u <new-device>)",
+				 i, v->name, i);
+	}
+	if (v->action == DM_EC_ACTION_FROZEN)
+		snprintf(out[n++], ADVICE_LEN, "background work is frozen: ecctl rebuild %s resumes it",
+			 v->name);
+	else if ((vol_rebuilding(v) || v->action == DM_EC_ACTION_RESYNC) &&
+		 v->health != DM_EC_HEALTH_DATA_LOST)
+		snprintf(out[n++], ADVICE_LEN,
+			 "%s running: leave the members in place until it ends (ecctl can-remove %s <member> says which may go)",
+			 v->action == DM_EC_ACTION_RESYNC ? "a sync of parity" : "a rebuild",
+			 v->name);
+	if (v->mismatch && (v->action == DM_EC_ACTION_IDLE) && v->last_valid &&
+	    v->last_action == DM_EC_ACTION_CHECK)
+		snprintf(out[n++], ADVICE_LEN,
+			 "the last check found %" PRIu64 " mismatched sectors: ecctl scrub %s --repair rewrites them",
+			 v->mismatch, v->name);
+	return n;
+}
+
 void print_json_volume(FILE *f, const struct vol_info *v)
 {
+	char adv[MAX_ADVICE][ADVICE_LEN];
+	unsigned int na;
 	char u[40], p[300], t[40];
 	unsigned int i;
 	bool first = true;
@@ -111,6 +159,13 @@ void print_json_volume(FILE *f, const struct vol_info *v)
 	} else {
 		fprintf(f, ", \"last_sync\": null");
 	}
+	na = vol_advice(v, adv);
+	fprintf(f, ", \"advice\": [");
+	for (i = 0; i < na; i++) {
+		fprintf(f, "%s", i ? ", " : "");
+		json_str(f, adv[i]);
+	}
+	fprintf(f, "]");
 	fprintf(f, ", \"members\": [");
 	for (i = 0; i < v->n; i++) {
 		const struct member_info *mi = &v->mem[i];
@@ -153,7 +208,8 @@ void print_volume(const struct vol_info *v, const struct vol_info *v2,
 		  double dt)
 {
 	char u[40], size[32], chunk[32], t[40], p[300], eta[64];
-	unsigned int i;
+	char adv[MAX_ADVICE][ADVICE_LEN];
+	unsigned int i, na;
 
 	uuid_str(v->uuid, u);
 	human_size(v->sectors * 512, size, sizeof(size));
@@ -203,6 +259,9 @@ void print_volume(const struct vol_info *v, const struct vol_info *v2,
 	       v->misses);
 	if (v->rate)
 		printf(" rebuild rate: %u KiB/s max\n", v->rate);
+	na = vol_advice(v, adv);
+	for (i = 0; i < na; i++)
+		printf("       advice: %s\n", adv[i]);
 	printf("\n  %-5s %-24s %-8s %6s %6s  %s\n", "index", "device", "state",
 	       "rerr", "werr", "uuid");
 	for (i = 0; i < v->n; i++) {
