@@ -7,7 +7,8 @@
 #              two members failed: the LV still reads every file back;
 #   underneath a 4+2 dm-ec volume over six LVs of a volume group on RAM
 #              disks: random data written, two LVs gone, read back
-#              identical; assembled again by ecctl assemble from the LVs.
+#              identical; assembled again by ecctl assemble from the LVs;
+#              ecctl create refuses the VG's physical volumes themselves.
 # LVM runs without udev (the guest has none): its configuration, in
 # LVM_SYSTEM_DIR, turns off udev synchronisation and scans only the
 # test's devices.
@@ -73,6 +74,10 @@ for r in 6 7 8; do dd if=/dev/zero of=/dev/ram$r bs=1M count=4 status=none; done
 pvcreate -q /dev/ram6 /dev/ram7 /dev/ram8 >"$T/lvm.out" 2>&1 &&
 	vgcreate -q ectlv /dev/ram6 /dev/ram7 /dev/ram8 >>"$T/lvm.out" 2>&1
 tap $? "a volume group on three RAM disks" || diag_file "$T/lvm.out"
+"$E" create ect_p -k 1 -m 1 -c 64K /dev/ram6 /dev/ram7 >"$T/out" 2>&1
+[ $? -eq 1 ] && grep -q "^ecctl create: /dev/ram6: not blank: LVM2_member" "$T/out" &&
+	grep -q "^ecctl create: /dev/ram7: not blank: LVM2_member" "$T/out" && ! dmsetup info ect_p >/dev/null 2>&1
+tap $? "ecctl create refuses the LVM physical volumes, naming each (LVM2_member)" || diag_file "$T/out"
 ok_lv=0
 lvs=()
 for i in 0 1 2 3 4 5; do

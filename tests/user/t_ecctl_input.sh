@@ -155,6 +155,9 @@ ec "create refuses a device holding a GPT" 1 "gpt: not blank: gpt partition tabl
 ec "create refuses a member of another dm-ec volume, naming the volume and slot" 1 \
 	"m1.img: not blank: dm-ec metadata \(member 1 of volume [0-9a-f-]{36}\)" \
 	create x -k 2 -m 1 -c 8 "$P/b0" "$P/v/m1.img" "$P/b1"
+$MK md "$P/md" --mib 16
+ec "create refuses an md RAID member (v1.2 superblock), naming it" 1 \
+	"md: not blank: linux_raid_member signature \(raid\)" create x -k 2 -m 1 -c 8 "$P/b0" "$P/md" "$P/b1"
 ec "create names every device that is not blank, in one run" 1 "gpt: not blank" \
 	create x -k 2 -m 1 -c 8 "$P/ext4" "$P/gpt" "$P/b1"
 grep -q "ext4: not blank" "$T/err"
