@@ -71,6 +71,22 @@ not_ok() {
 	for l in "$@"; do diag "  $l"; done
 }
 
+# rc_is DESC WANT CMD...: ok when CMD exits WANT; its stdout and stderr
+# stay in $EC_TMP/out and $EC_TMP/err (shown when it does not)
+rc_is() {
+	local desc=$1 want=$2 rc
+	shift 2
+	"$@" >"$EC_TMP/out" 2>"$EC_TMP/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc" "exit $rc, expected $want: $*"
+		diag_file "$EC_TMP/out" 5
+		diag_file "$EC_TMP/err" 5
+	fi
+}
+
 # tap COND_RC DESC [DIAG...]: ok when COND_RC is 0
 tap() {
 	local rc=$1

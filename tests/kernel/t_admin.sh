@@ -20,14 +20,6 @@ ec_setup 0
 for i in $(seq 0 6); do ec_member_create "$i" "$SZ" || die "member $i"; done
 ec_wipe "$SZ" 0 1 2 3 4 5 6
 
-rc_is() {	# rc_is DESC WANT CMD...: CMD exits WANT (stdout/stderr in $T/out, $T/err)
-	local desc=$1 want=$2 rc
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	[ "$rc" -eq "$want" ]
-	tap $? "$desc" || { diag "exit $rc, expected $want: $*"; diag_file "$T/out" 3; diag_file "$T/err" 3; }
-}
 opts() { dmsetup table "ect_$1" | awk '{ n = $7; s = ""; for (i = 8; i < 8 + n; i++) s = s " " $i; print substr(s, 2) }'; }
 
 # create's options; the initial sync throttled to 256 KiB/s runs a while

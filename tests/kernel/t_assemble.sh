@@ -28,14 +28,6 @@ OFF=2048
 ec_setup 0
 for i in $(seq 0 11); do ec_member_create "$i" "$SZ" "$OFF" || die "member $i"; done
 
-rc_is() {	# rc_is DESC WANT CMD...: CMD exits WANT (stdout/stderr in $T/out, $T/err)
-	local desc=$1 want=$2 rc
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	[ "$rc" -eq "$want" ]
-	tap $? "$desc" || { diag "exit $rc, expected $want: $*"; diag_file "$T/err" 5; }
-}
 
 rc_is "create ect_a (4+2) with ecctl" 0 "$E" create ect_a -k 4 -m 2 -c 64K --nosync "${MEM[@]:0:6}"
 rc_is "create ect_b (4+2) with ecctl" 0 "$E" create ect_b -k 4 -m 2 -c 64K --nosync "${MEM[@]:6:6}"

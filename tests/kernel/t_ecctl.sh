@@ -21,19 +21,6 @@ ec_setup 13 $SZ
 T=$EC_TMP
 
 # rc_is DESC WANT CMD...: exit status of CMD is WANT; output kept in $T/out
-rc_is() {
-	local desc=$1 want=$2 rc
-	shift 2
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then
-		ok "$desc"
-	else
-		not_ok "$desc" "exit $rc, expected $want: $*"
-		diag_file "$T/out" 5
-		diag_file "$T/err" 5
-	fi
-}
 
 # pyjson EXPR < json: evaluate a Python expression over d (the document);
 # prints the result, exit 1 if it raises

@@ -132,6 +132,18 @@ out:
 	return rc;
 }
 
+/* *dst = a copy of s (the last statement wins); -1 without memory. */
+static int conf_str(char **dst, const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		return -1;
+	free(*dst);
+	*dst = d;
+	return 0;
+}
+
 /* Read the configuration into *c (zeroed first); 0, or -1 (said). */
 int conf_load(struct conf *c)
 {
@@ -175,17 +187,13 @@ int conf_load(struct conf *c)
 		} else if (!strcmp(w[0], "program")) {
 			if (nw != 2 || w[1][0] != '/')
 				CONF_ERR("program takes one absolute path");
-			free(c->program);
-			c->program = strdup(w[1]);
-			if (!c->program)
+			if (conf_str(&c->program, w[1]))
 				CONF_ERR("out of memory");
 		} else if (!strcmp(w[0], "mail")) {
 			if (nw != 2 || w[1][0] == '-' || !strchr(w[1], '@') ||
 			    strpbrk(w[1], "\"'\\<>()[],;:"))
 				CONF_ERR("mail takes one address (user@host)");
-			free(c->mail);
-			c->mail = strdup(w[1]);
-			if (!c->mail)
+			if (conf_str(&c->mail, w[1]))
 				CONF_ERR("out of memory");
 		} else if (!strcmp(w[0], "syslog")) {
 			bool b;

@@ -90,6 +90,24 @@ static void head(FILE *f, const struct metric *m)
 	}								\
 } while (0)
 
+/* A per-member error counter of every volume: its read or write errors. */
+static void member_errors(FILE *f, const struct vol_list *l, const struct metric *m,
+			  bool write)
+{
+	unsigned int i, j;
+
+	head(f, m);
+	for (i = 0; i < l->nr; i++)
+		for (j = 0; j < l->v[i].n; j++) {
+			const struct member_info *mi = &l->v[i].mem[j];
+
+			fprintf(f, "%s{", m->name);
+			vol_labels(f, &l->v[i]);
+			fprintf(f, ",member=\"%u\"} %u\n", j,
+				write ? mi->write_errors : mi->read_errors);
+		}
+}
+
 static const unsigned int mstates[] = {
 	DM_EC_MSTATE_ACTIVE, DM_EC_MSTATE_SYNCING, DM_EC_MSTATE_FAILED,
 	DM_EC_MSTATE_MISSING,
@@ -178,18 +196,6 @@ void print_prometheus(FILE *f, const struct vol_list *l)
 			}
 		}
 	}
-	head(f, &M_RERR);
-	for (i = 0; i < l->nr; i++)
-		for (j = 0; j < l->v[i].n; j++) {
-			fprintf(f, "%s{", M_RERR.name);
-			vol_labels(f, &l->v[i]);
-			fprintf(f, ",member=\"%u\"} %u\n", j, l->v[i].mem[j].read_errors);
-		}
-	head(f, &M_WERR);
-	for (i = 0; i < l->nr; i++)
-		for (j = 0; j < l->v[i].n; j++) {
-			fprintf(f, "%s{", M_WERR.name);
-			vol_labels(f, &l->v[i]);
-			fprintf(f, ",member=\"%u\"} %u\n", j, l->v[i].mem[j].write_errors);
-		}
+	member_errors(f, l, &M_RERR, false);
+	member_errors(f, l, &M_WERR, true);
 }
